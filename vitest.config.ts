@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+// One run over every package; the summary reporter prints the closing `N passed, N failed` line CI reads.
+export default defineConfig({
+  test: {
+    projects: ['packages/*', 'apps/*'],
+    reporters: ['default', './scripts/summary-reporter.ts'],
+  },
+});
