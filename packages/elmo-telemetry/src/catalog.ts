@@ -1,0 +1,155 @@
+import { defineCatalog, defineEvent, prop } from '@elmo/telemetry-core';
+import { API_ROUTES, CLI_ERROR_CODES, CLI_FLAGS, COMMAND_ALIASES, PAGE_ROUTES, TRACKED_COMMANDS } from './names.js';
+
+const COMPONENTS = ['web', 'worker'] as const;
+// A plain address check: enough to refuse typos, never used to decide what else is sent.
+const EMAIL =
+  /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/;
+
+/** Whether a string is an email address the newsletter signup accepts. */
+export function isValidEmail(value: string): boolean {
+  return value.length <= 254 && EMAIL.test(value);
+}
+
+/**
+ * Elmo's event catalog: the only events and properties that can leave the machine. `docs/TELEMETRY.md`,
+ * the `init` prompt, the first-run notice and the settings page are all generated from it.
+ */
+export const elmoCatalog = defineCatalog({
+  // Raise this whenever an event or property is added, so that everyone sees the notice again.
+  consentVersion: 1,
+  common: {
+    event_version: prop.count('Version of the event’s own shape, raised when its properties change.'),
+    product_version: prop.version('Elmo version, e.g. 0.1.0.'),
+    os: prop.enum(
+      ['linux', 'darwin', 'win32', 'freebsd', 'openbsd', 'sunos', 'aix', 'android'],
+      'Operating system family.',
+    ),
+    arch: prop.enum(['x64', 'arm64', 'arm', 'ia32', 'ppc64', 's390x', 'riscv64', 'loong64'], 'Processor architecture.'),
+    node_version: prop.version('Node.js version.'),
+    source: prop.enum(['cli', 'web', 'worker', 'browser'], 'Which part of Elmo sent the event.'),
+    deployment_mode: prop.enum(['local', 'whitelabel', 'development'], 'How Elmo is deployed.'),
+    session_id: prop.id('A random id for one process run (one CLI command, one server start); never stored.'),
+  },
+  neverCollected: [
+    'API keys, tokens, passwords, `.env` contents or any other secret',
+    'Brand names, prompt text, report contents or any other text you type',
+    'Option values, positional arguments, file paths, repository paths, host names or URLs',
+    'Error messages, logs or stack traces (only a stable error code)',
+    'Your name, user name, email (except the newsletter signup below), or anything derived from your machine',
+    'Cookies or browser storage: the web app’s analytics keeps nothing in your browser',
+  ],
+  events: [
+    defineEvent({
+      name: 'cli_command',
+      purpose: 'An elmo command ran: which one, how long it took and how it ended.',
+      version: 1,
+      properties: {
+        command: prop.enum(TRACKED_COMMANDS, 'The command, without arguments (`unknown` for a mistyped one).'),
+        called_as: prop.enum(
+          Object.keys(COMMAND_ALIASES) as (keyof typeof COMMAND_ALIASES)[],
+          'The alias typed, if an alias was used.',
+        ),
+        duration_ms: prop.durationMs('How long the command took.'),
+        status: prop.enum(['success', 'failure', 'interrupted', 'invalid'], 'How the command ended.'),
+        error_code: prop.enum(CLI_ERROR_CODES, 'A stable error code when it failed; never the message.'),
+        is_interactive: prop.boolean('Whether it ran in an interactive terminal.'),
+        is_ci: prop.boolean('Whether it ran in a CI environment.'),
+        flags: prop.enumList(CLI_FLAGS, 'Names of the options used (never their values).'),
+      },
+    }),
+    defineEvent({
+      name: 'cli_init',
+      purpose: '`elmo init` finished: the non-secret choices made.',
+      version: 1,
+      properties: {
+        database_mode: prop.enum(['embedded', 'postgres'], 'Embedded database or an existing PostgreSQL.'),
+        telemetry_answered: prop.boolean('Whether the telemetry question was answered (rather than defaulted).'),
+        newsletter_answered: prop.boolean('Whether the newsletter question was answered.'),
+        deployment_existed: prop.boolean('Whether a deployment already existed.'),
+        is_interactive: prop.boolean('Whether the prompts were shown.'),
+      },
+    }),
+    defineEvent({
+      name: 'newsletter_signup',
+      purpose: 'You asked for product updates by typing your email in `elmo init` (the one explicit exception).',
+      version: 1,
+      explicit: true,
+      properties: { source: prop.enum(['cli_init'], 'Where the signup came from.') },
+      personProperties: { email: { description: 'The email address you typed.', pattern: EMAIL } },
+    }),
+    defineEvent({
+      name: 'install_complete',
+      purpose: 'A deployment started for the first time (no version marker in its data folder).',
+      version: 1,
+      properties: {},
+    }),
+    defineEvent({
+      name: 'update_complete',
+      purpose: 'A deployment started with a new Elmo version.',
+      version: 1,
+      properties: { old_version: prop.version('The version it ran before.') },
+    }),
+    defineEvent({
+      name: 'deployment_started',
+      purpose: 'The web app or the worker became ready.',
+      version: 1,
+      properties: { component: prop.enum(COMPONENTS, 'Which component.') },
+    }),
+    defineEvent({
+      name: 'heartbeat',
+      purpose: 'Sent every 24 hours while a component runs.',
+      version: 1,
+      properties: {
+        component: prop.enum(COMPONENTS, 'Which component.'),
+        uptime_hours: prop.hours('Hours since the component started.'),
+      },
+    }),
+    defineEvent({
+      name: 'deployment_stopped',
+      purpose: 'A component is shutting down.',
+      version: 1,
+      properties: {
+        component: prop.enum(COMPONENTS, 'Which component.'),
+        runtime_hours: prop.hours('Hours it ran.'),
+      },
+    }),
+    defineEvent({
+      name: 'feature_usage',
+      purpose: 'How often features were used, counted in memory and sent every 10 minutes and at shutdown.',
+      version: 1,
+      properties: {
+        brands_created: prop.count('Brands created.'),
+        prompts_created: prop.count('Prompts created.'),
+        prompts_edited: prop.count('Prompts edited.'),
+        prompts_deleted: prop.count('Prompts deleted.'),
+        reports_run: prop.count('Reports completed.'),
+        reports_failed: prop.count('Reports that failed.'),
+        brands_total: prop.count('Brands in the deployment.'),
+        prompts_total: prop.count('Prompts in the deployment.'),
+      },
+    }),
+    defineEvent({
+      name: 'api_requests',
+      purpose: 'Web API use per route template, aggregated with feature_usage (never one event per request).',
+      version: 1,
+      properties: {
+        route: prop.enum(API_ROUTES, 'The route template, e.g. /api/brands/[id]; never the real path or query.'),
+        method: prop.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], 'HTTP method.'),
+        status_class: prop.enum(['2xx', '3xx', '4xx', '5xx'], 'Class of the response status.'),
+        count: prop.count('Requests in the period.'),
+        p50_ms: prop.durationMs('Median duration.'),
+        p95_ms: prop.durationMs('95th percentile duration.'),
+      },
+    }),
+    defineEvent({
+      name: '$pageview',
+      purpose: 'A page of the web app was viewed (sent by the browser through the app’s own /ingest route).',
+      version: 1,
+      properties: { $pathname: prop.enum(PAGE_ROUTES, 'The page template, e.g. /brands/[id]; never the real path.') },
+    }),
+  ],
+});
+
+/** Elmo's catalog type, so `track` is checked against it. */
+export type ElmoCatalog = typeof elmoCatalog;

@@ -1,0 +1,160 @@
+import type { Catalog, PropertySpec } from '@elmo/telemetry-core';
+import { ELMO } from './names.js';
+
+function describeKind(spec: PropertySpec): string {
+  switch (spec.kind) {
+    case 'enum':
+      return `one of ${spec.values.map((v) => `\`${v}\``).join(', ')}`;
+    case 'enum_list':
+      return `list of ${spec.values.map((v) => `\`${v}\``).join(', ')}`;
+    case 'count':
+      return 'count';
+    case 'duration_ms':
+      return 'milliseconds';
+    case 'hours':
+      return 'hours';
+    case 'boolean':
+      return 'true / false';
+    case 'version':
+      return 'version number';
+    case 'id':
+      return 'random UUID';
+  }
+}
+
+function propertyTable(properties: Record<string, PropertySpec>): string[] {
+  const rows = Object.entries(properties).map(
+    ([name, spec]) => `| \`${name}\` | ${describeKind(spec)} | ${spec.description} |`,
+  );
+  return rows.length === 0
+    ? ['_No properties beyond the common ones._']
+    : ['| property | values | meaning |', '|---|---|---|', ...rows];
+}
+
+/** One line per tracked event, for the `init` prompt and the settings page. */
+export function collectedSummary(catalog: Catalog): { collected: string[]; neverCollected: string[] } {
+  const collected = Object.values(catalog.events)
+    .filter((event) => !event.explicit)
+    .map((event) => `${event.name}: ${event.purpose}`);
+  return { collected, neverCollected: [...catalog.neverCollected] };
+}
+
+/** The first-run notice (SPEC §3): one short paragraph, printed on stderr only. */
+export function firstRunNotice(catalog: Catalog): string {
+  const events = Object.values(catalog.events).filter((e) => !e.explicit).length;
+  return [
+    `Elmo collects anonymous usage data (${events} kinds of event: which commands run, how long they take, feature counts;`,
+    'never names, text, paths, option values or secrets) to decide what to improve. Nothing is sent during this run.',
+    `Turn it off with \`${ELMO.binary} telemetry disable\` or ${ELMO.env.doNotTrack}=1; see \`${ELMO.binary} telemetry status\`.`,
+  ].join('\n');
+}
+
+/** docs/TELEMETRY.md, generated from the catalog (SPEC §8). */
+export function renderDisclosure(catalog: Catalog): string {
+  const events = Object.values(catalog.events);
+  const tracked = events.filter((e) => !e.explicit);
+  const explicit = events.filter((e) => e.explicit);
+  const lines = [
+    '# Telemetry',
+    '',
+    '<!-- Generated from packages/elmo-telemetry/src/catalog.ts by `pnpm docs:telemetry`. Do not edit by hand. -->',
+    '',
+    'Elmo collects a small amount of anonymous usage data so that its maintainers can see which features are',
+    'used and what to improve. This page lists every event and every property that can leave your machine; it is',
+    'generated from the same catalog the code enforces, so anything not listed here is dropped before sending.',
+    '',
+    `Consent version: ${catalog.consentVersion}. When it is raised, the first-run notice is shown again.`,
+    '',
+    '## Where events come from',
+    '',
+    `- The CLI (\`${ELMO.binary}\`): one \`cli_command\` event per command, keyed by an install id (a random UUID stored`,
+    `  in \`~/.config/elmo/config.json\`; \`${ELMO.binary} telemetry reset-id\` replaces it).`,
+    `- Your local deployment (web app, worker, browser): lifecycle events and counts, keyed by \`${ELMO.env.deploymentId}\``,
+    '  (a random UUID written to the deployment `.env` by `elmo init`).',
+    '',
+    'Neither id is derived from your machine, user name, host name, email or paths. A random session id is',
+    'added to each event so events from one run can be grouped; it is never stored.',
+    '',
+    '## Common properties (on every event)',
+    '',
+    ...propertyTable(catalog.common),
+    '',
+    '## Events',
+    '',
+  ];
+  for (const event of tracked) {
+    lines.push(`### \`${event.name}\``, '', event.purpose, '', ...propertyTable(event.properties), '');
+  }
+  lines.push('## What is never collected', '', ...catalog.neverCollected.map((item) => `- ${item}`), '');
+  lines.push('## The one exception: the newsletter signup', '');
+  for (const event of explicit) {
+    lines.push(
+      `### \`${event.name}\``,
+      '',
+      event.purpose,
+      '',
+      ...propertyTable(event.properties),
+      '',
+      `Person properties set: ${Object.keys(event.personProperties ?? {})
+        .map((k) => `\`${k}\``)
+        .join(', ')}.`,
+      '',
+    );
+  }
+  lines.push(
+    'If you type your email when `elmo init` offers product updates (or pass `--email`), that single event is',
+    'sent even when telemetry is disabled, because typing it is an explicit request:',
+    '',
+    '- telemetry enabled: the event is keyed by your install id, so it links to your CLI events;',
+    '- telemetry disabled: the event is keyed by the email itself and carries no install id, deployment id,',
+    '  session id or any other telemetry property, so it cannot be linked to anything else.',
+    '',
+    'This is the only path that ever sends an email, and the only event sent while telemetry is disabled.',
+    '',
+    '## How to opt out',
+    '',
+    'The most restrictive setting wins. In order:',
+    '',
+    `1. \`${ELMO.env.doNotTrack}\` set to a true value in the environment (\`1\`, \`true\`, \`yes\`, …; \`0\`, \`false\`, \`no\`, \`off\` and empty are false).`,
+    `2. \`${ELMO.env.disableTelemetry}\` set to a true value in the environment.`,
+    `3. \`${ELMO.env.disableTelemetry}=1\` in the deployment \`.env\` (read live: a running deployment stops within 5 seconds).`,
+    '4. `telemetryDisabled: true` in `~/.config/elmo/config.json` (the CLI).',
+    '5. In CI, the CLI sends nothing unless consent was recorded explicitly (`elmo init` or `elmo telemetry enable`).',
+    '6. Otherwise telemetry is on; the very first CLI run only shows a notice and sends nothing.',
+    '',
+    '```sh',
+    `${ELMO.binary} telemetry status     # the decision, its reason, both ids, the destination`,
+    `${ELMO.binary} telemetry disable    # writes both the user config and the deployment .env`,
+    `${ELMO.binary} telemetry enable     # reverses both`,
+    `${ELMO.binary} telemetry log -n 20  # the latest events sent (or that would have been)`,
+    '```',
+    '',
+    'The web app’s Settings page has the same switch. An environment variable cannot turn telemetry on; it can',
+    'only turn it off. When telemetry is disabled nothing is sent, no id is created and no file is written for it.',
+    '',
+    '## Where the data goes',
+    '',
+    `Events go to PostHog: the project set by \`${ELMO.env.posthogHost}\` and \`${ELMO.env.posthogKey}\` (environment or deployment`,
+    '`.env`). Without a key, nothing leaves your machine: events are only written to the local log. The CLI never',
+    'waits for the network: it writes events to a small spool file and a short-lived background process sends them.',
+    'The browser talks only to the web app’s own `/ingest` route, which forwards page views without your cookies or',
+    'address headers; posthog-js is not loaded at all while telemetry is disabled and keeps nothing in your browser.',
+    '',
+    'Every event sent, or that would have been, is appended to a local log you can read: `elmo telemetry log`',
+    '(the CLI) and the Settings page (the deployment).',
+    '',
+    `Preview without sending: \`${ELMO.env.debug}=1\` prints each event as JSON on stderr and sends nothing;`,
+    `\`${ELMO.env.logLevel}=trace\` also shows queue activity.`,
+    '',
+    '## What PostHog itself may record',
+    '',
+    'PostHog sees the IP address of the machine that sends each request and may store it with the event. Elmo',
+    'asks PostHog not to look up a location (`$geoip_disable`) and its `/ingest` route forwards no client address,',
+    'but only the PostHog project setting “Discard client IP data” guarantees the IP is not stored.',
+    '',
+    'Version markers: the deployment writes its version to a marker file in its data folder at every start, even',
+    'with telemetry off, so that it can tell an install from an update.',
+    '',
+  );
+  return lines.join('\n');
+}

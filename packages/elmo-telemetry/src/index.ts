@@ -1,0 +1,4 @@
+export * from './catalog.js';
+export * from './consent.js';
+export * from './disclosure.js';
+export * from './names.js';

@@ -1,0 +1,95 @@
+/** Names users, scripts and docs depend on (SPEC §2). Change none of them lightly. */
+export const ELMO = {
+  binary: 'elmo',
+  appName: 'elmo',
+  env: {
+    doNotTrack: 'DO_NOT_TRACK',
+    disableTelemetry: 'DISABLE_TELEMETRY',
+    deploymentId: 'DEPLOYMENT_ID',
+    home: 'ELMO_HOME',
+    posthogHost: 'ELMO_POSTHOG_HOST',
+    posthogKey: 'ELMO_POSTHOG_KEY',
+    debug: 'ELMO_TELEMETRY_DEBUG',
+    logLevel: 'LOG_LEVEL',
+    port: 'ELMO_PORT',
+  },
+  defaultPort: 1515,
+  configKeys: {
+    installId: 'installId',
+    telemetryDisabled: 'telemetryDisabled',
+    /** 'enabled' | 'disabled', written only by an explicit choice (`init`, `telemetry enable|disable`). */
+    telemetryChoice: 'telemetryChoice',
+    /** The consent version whose first-run notice was last shown. */
+    noticeVersion: 'noticeVersion',
+  },
+} as const;
+
+/** Commands that send `cli_command` (`telemetry …` is never tracked). `unknown` stands for an invalid command. */
+export const TRACKED_COMMANDS = ['init', 'start', 'status', 'unknown'] as const;
+
+/** Aliases a person may type for a command. */
+export const COMMAND_ALIASES = { up: 'start', st: 'status' } as const;
+
+/** Every option name the elmo program declares; only these can appear in `flags`. */
+export const CLI_FLAGS = [
+  'dir',
+  'yes',
+  'telemetry',
+  'email',
+  'database-url',
+  'port',
+  'json',
+  'lines',
+  'help',
+  'version',
+] as const;
+
+/** The CLI's stable error codes: the only error information that ever leaves the machine. */
+export const CLI_ERROR_CODES = [
+  'usage',
+  'unknown_command',
+  'invalid_email',
+  'invalid_port',
+  'invalid_database_url',
+  'config_unreadable',
+  'env_unreadable',
+  'no_deployment',
+  'already_running',
+  'start_failed',
+  'interrupted',
+  'internal',
+] as const;
+
+/** Route templates of the web app's API; a request is reported by its template only. */
+export const API_ROUTES = [
+  '/api/brands',
+  '/api/brands/[id]',
+  '/api/brands/[id]/prompts',
+  '/api/prompts/[id]',
+  '/api/reports',
+  '/api/reports/[id]',
+  '/api/settings/telemetry',
+  '/api/internal/jobs/claim',
+  '/api/internal/jobs/[id]/complete',
+  '/api/internal/jobs/[id]/fail',
+] as const;
+
+/** Page templates of the web app; page views carry the template, never the real path. */
+export const PAGE_ROUTES = ['/', '/brands/[id]', '/reports/[id]', '/settings'] as const;
+
+/** The feature counters of `feature_usage`. */
+export const FEATURE_COUNTERS = [
+  'brands_created',
+  'prompts_created',
+  'prompts_edited',
+  'prompts_deleted',
+  'reports_run',
+  'reports_failed',
+] as const;
+
+export type TrackedCommand = (typeof TRACKED_COMMANDS)[number];
+export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
+export type CliFlag = (typeof CLI_FLAGS)[number];
+export type ApiRoute = (typeof API_ROUTES)[number];
+export type PageRoute = (typeof PAGE_ROUTES)[number];
+export type FeatureCounter = (typeof FEATURE_COUNTERS)[number];

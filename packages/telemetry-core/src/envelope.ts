@@ -1,0 +1,26 @@
+/** One event as it leaves the core, independent of any vendor's wire format. */
+export interface OutgoingEvent {
+  uuid: string;
+  event: string;
+  distinctId: string;
+  /** ISO 8601 time of capture. */
+  timestamp: string;
+  properties: Record<string, unknown>;
+}
+
+/** Builds an event from already-sanitised parts; the only place the envelope's shape is decided. */
+export function buildEnvelope(parts: {
+  uuid: string;
+  event: string;
+  distinctId: string;
+  now: number;
+  properties: Record<string, unknown>;
+}): OutgoingEvent {
+  return {
+    uuid: parts.uuid,
+    event: parts.event,
+    distinctId: parts.distinctId,
+    timestamp: new Date(parts.now).toISOString(),
+    properties: parts.properties,
+  };
+}

@@ -1,0 +1,50 @@
+/** Maps a real request path onto one of the app's route templates (`/api/brands/[id]`), or undefined. */
+export function toRouteTemplate(path: string, templates: readonly string[]): string | undefined {
+  const segments = splitPath(path);
+  for (const template of templates) {
+    const parts = splitPath(template);
+    if (parts.length !== segments.length) continue;
+    if (parts.every((part, i) => isDynamicSegment(part) || part === segments[i])) return template;
+  }
+  return undefined;
+}
+
+function splitPath(path: string): string[] {
+  const withoutQuery = path.split(/[?#]/, 1)[0] ?? '';
+  return withoutQuery.split('/').filter((segment) => segment.length > 0);
+}
+
+function isDynamicSegment(segment: string): boolean {
+  return segment.startsWith('[') && segment.endsWith(']');
+}
+
+/** A declared option: its long name and, optionally, its one-letter short form. */
+export interface DeclaredOption {
+  long: string;
+  short?: string;
+}
+
+/**
+ * Names of the declared options that appear in `argv`, in `--x v`, `--x=v`, `--no-x` and `-x` forms.
+ * Values are never returned, and an option the program does not declare is not named either.
+ */
+export function usedFlagNames(argv: readonly string[], declared: readonly DeclaredOption[]): string[] {
+  const byLong = new Map(declared.map((option) => [option.long, option.long]));
+  for (const option of declared) byLong.set(`no-${option.long}`, option.long);
+  const byShort = new Map(declared.filter((o) => o.short).map((option) => [option.short as string, option.long]));
+  const used = new Set<string>();
+  for (const token of argv) {
+    if (token === '--') break;
+    if (token.startsWith('--')) {
+      const name = token.slice(2).split('=', 1)[0] ?? '';
+      const long = byLong.get(name);
+      if (long) used.add(long);
+    } else if (/^-[A-Za-z]+$/.test(token)) {
+      for (const letter of token.slice(1)) {
+        const long = byShort.get(letter);
+        if (long) used.add(long);
+      }
+    }
+  }
+  return [...used].sort();
+}

@@ -1,0 +1,10 @@
+export * from './catalog.js';
+export * from './consent.js';
+export * from './envelope.js';
+export * from './helpers.js';
+export * from './ports.js';
+export * from './queue.js';
+export * from './sanitize.js';
+export * from './telemetry.js';
+export { createMemorySender, type MemorySender } from './testing/memory-sender.js';
+export * from './truthy.js';

@@ -1,0 +1,67 @@
+import type { LocalLog, Sender, TraceLogger } from '../ports.js';
+import { silentLogger } from '../ports.js';
+import { DeliveryError } from './delivery-error.js';
+import type { Spool } from './spool.js';
+
+/** What one delivery pass did. */
+export interface DeliveryReport {
+  sent: number;
+  dropped: number;
+  kept: number;
+}
+
+/**
+ * Sends the spool in batches until it is empty, the endpoint fails retryably (events stay for the next
+ * run), or the deadline passes. Events refused for good (4xx other than 408/429) are dropped and logged.
+ */
+export async function deliverSpool(options: {
+  spool: Spool;
+  sender: Sender;
+  deadlineAt: number;
+  now?: () => number;
+  batchSize?: number;
+  localLog?: LocalLog;
+  logger?: TraceLogger;
+}): Promise<DeliveryReport> {
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? silentLogger;
+  const report: DeliveryReport = { sent: 0, dropped: 0, kept: 0 };
+  const attempted = new Set<string>();
+  while (now() < options.deadlineAt) {
+    // Events appended by other CLI runs meanwhile are picked up; each event is tried once per pass.
+    const batch = options.spool
+      .read()
+      .filter((event) => !attempted.has(event.uuid))
+      .slice(0, options.batchSize ?? 100);
+    if (batch.length === 0) break;
+    for (const event of batch) attempted.add(event.uuid);
+    const uuids = batch.map((event) => event.uuid);
+    const time = new Date(now()).toISOString();
+    try {
+      await options.sender.send(batch);
+      options.spool.remove(uuids);
+      report.sent += batch.length;
+      options.localLog?.record(batch.map((e) => ({ time, uuid: e.uuid, event: e.event, status: 'sent' as const })));
+      logger.trace('telemetry: spool batch sent', { count: batch.length });
+    } catch (error) {
+      const retryable = !(error instanceof DeliveryError) || error.retryable;
+      logger.trace('telemetry: spool batch failed', { count: batch.length, retryable, error: String(error) });
+      if (retryable) {
+        report.kept += options.spool.read().length;
+        break;
+      }
+      options.spool.remove(uuids);
+      report.dropped += batch.length;
+      options.localLog?.record(
+        batch.map((e) => ({
+          time,
+          uuid: e.uuid,
+          event: e.event,
+          status: 'dropped' as const,
+          reason: 'refused by the endpoint',
+        })),
+      );
+    }
+  }
+  return report;
+}

@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from './fs-atomic.js';
+import { withFileLockSync } from './lock.js';
+import { openSpool } from './spool.js';
+
+/** Everything the detached sender needs, passed as its only argument so it never reads user config or code. */
+export interface DetachedSenderConfig {
+  spoolPath: string;
+  pidFile: string;
+  host: string;
+  apiKey: string;
+  logPath?: string;
+  /** Trace lines go here when set (the sender has no terminal). */
+  traceFile?: string;
+  /** Hard cap on the sender's lifetime (SPEC §7: 30 s). */
+  capMs: number;
+  requestTimeoutMs?: number;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pid of a live sender recorded in `pidFile`, if any. */
+export function runningSenderPid(pidFile: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Claims the sender slot for this process; false when another live sender holds it. */
+export function claimSenderSlot(pidFile: string): boolean {
+  return withFileLockSync(pidFile, () => {
+    if (runningSenderPid(pidFile) !== undefined) return false;
+    writeFileAtomic(pidFile, String(process.pid));
+    return true;
+  });
+}
+
+/** Releases the sender slot if this process holds it. */
+export function releaseSenderSlot(pidFile: string): void {
+  withFileLockSync(pidFile, () => {
+    if (runningSenderPid(pidFile) === process.pid) rmSync(pidFile, { force: true });
+  });
+}
+
+/** The sender's entry file, shipped beside this module. */
+export const DETACHED_SENDER_ENTRY = fileURLToPath(new URL('./sender-process.js', import.meta.url));
+
+/**
+ * Starts the detached sender when the spool has events and no sender is running. The child is unref'd,
+ * gets no terminal and an empty environment (nothing like NODE_OPTIONS can load code into it), and runs in
+ * the spool's folder. Returns the child's pid, or undefined when nothing was started.
+ */
+export function startDetachedSender(config: DetachedSenderConfig, entry = DETACHED_SENDER_ENTRY): number | undefined {
+  if (openSpool(config.spoolPath).isEmpty()) return undefined;
+  if (runningSenderPid(config.pidFile) !== undefined) return undefined;
+  const child = spawn(process.execPath, [entry, JSON.stringify(config)], {
+    detached: true,
+    stdio: 'ignore',
+    env: {},
+    cwd: dirname(config.spoolPath),
+    windowsHide: true,
+  });
+  child.on('error', () => {});
+  child.unref();
+  return child.pid;
+}

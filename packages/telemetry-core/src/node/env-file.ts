@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'dotenv';
+import { writeFileAtomic } from './fs-atomic.js';
+import { FileStateError } from './json-file.js';
+import { withFileLockSync } from './lock.js';
+
+/** What reading a `.env` file found. */
+export type EnvFileState =
+  | { status: 'missing' }
+  | { status: 'ok'; values: Record<string, string>; text: string }
+  | { status: 'corrupt'; message: string }
+  | { status: 'unreadable'; message: string };
+
+const MAX_BYTES = 1024 * 1024;
+
+/** Reads a `.env` file with dotenv's parser; binary or oversized content is reported as corrupt. */
+export function readEnvFile(path: string): EnvFileState {
+  let text: string;
+  try {
+    const bytes = readFileSync(path);
+    if (bytes.length > MAX_BYTES) return { status: 'corrupt', message: `larger than ${MAX_BYTES} bytes` };
+    if (bytes.includes(0)) return { status: 'corrupt', message: 'contains binary data' };
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { status: 'missing' };
+    if (error instanceof TypeError) return { status: 'corrupt', message: 'not UTF-8 text' };
+    return { status: 'unreadable', message: code ?? String(error) };
+  }
+  return { status: 'ok', values: parse(text), text };
+}
+
+const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function assignmentPattern(key: string): RegExp {
+  return new RegExp(`^\\s*(?:export\\s+)?${key}\\s*=`);
+}
+
+function quoteIfNeeded(value: string): string {
+  if (/^[A-Za-z0-9_./:@+-]*$/.test(value)) return value;
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/**
+ * Sets (or, with `null`, removes) keys in `.env` text, keeping every other line, comment, order and the
+ * file's line ending. A key set twice keeps its first position; later duplicates are removed.
+ */
+export function editEnvText(text: string, edits: Readonly<Record<string, string | null>>): string {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = text.length === 0 ? [] : text.split(/\r?\n/);
+  const hadFinalNewline = lines.length > 0 && lines[lines.length - 1] === '';
+  if (hadFinalNewline) lines.pop();
+  for (const [key, value] of Object.entries(edits)) {
+    if (!KEY.test(key)) throw new Error(`not a valid .env key: ${key}`);
+    const pattern = assignmentPattern(key);
+    const line = value === null ? null : `${key}=${quoteIfNeeded(value)}`;
+    let placed = false;
+    for (let i = 0; i < lines.length; i += 1) {
+      if (!pattern.test(lines[i] ?? '')) continue;
+      if (line !== null && !placed) {
+        lines[i] = line;
+        placed = true;
+      } else {
+        lines.splice(i, 1);
+        i -= 1;
+      }
+    }
+    if (line !== null && !placed) lines.push(line);
+  }
+  return lines.length === 0 ? '' : `${lines.join(eol)}${eol}`;
+}
+
+/** Applies edits to a `.env` file under a lock, atomically; creates it when missing, refuses a corrupt one. */
+export function updateEnvFile(path: string, edits: Readonly<Record<string, string | null>>): void {
+  withFileLockSync(path, () => {
+    const state = readEnvFile(path);
+    if (state.status === 'corrupt' || state.status === 'unreadable')
+      throw new FileStateError(path, state.status, state.message);
+    const text = state.status === 'ok' ? state.text : '';
+    const next = editEnvText(text, edits);
+    if (next !== text) writeFileAtomic(path, next);
+  });
+}

@@ -1,0 +1,34 @@
+import type { OutgoingEvent } from './envelope.js';
+
+/** Delivers batches of events; rejects when a batch could not be delivered. */
+export interface Sender {
+  send(events: readonly OutgoingEvent[]): Promise<void>;
+  /** Releases connections and timers, giving up at the deadline. */
+  close?(deadlineMs: number): Promise<void>;
+}
+
+/** What became of an event, as the local transparency log records it. */
+export type LogStatus = 'queued' | 'sent' | 'dropped' | 'preview' | 'local-only';
+
+/** One line of the local transparency log. */
+export interface LogEntry {
+  time: string;
+  uuid: string;
+  event: string;
+  status: LogStatus;
+  reason?: string;
+  properties?: Record<string, unknown>;
+}
+
+/** Where the core records every event it sent or would have sent. */
+export interface LocalLog {
+  record(entries: readonly LogEntry[]): void;
+}
+
+/** Trace logging (`LOG_LEVEL=trace`); the only channel through which telemetry errors are ever shown. */
+export interface TraceLogger {
+  trace(message: string, data?: Record<string, unknown>): void;
+}
+
+/** A logger that says nothing: telemetry is silent unless asked. */
+export const silentLogger: TraceLogger = { trace() {} };
