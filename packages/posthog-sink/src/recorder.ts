@@ -1,0 +1,172 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ReceivedEvent } from './capture.js';
+
+/** How a request ended: answered, deliberately left hanging or reset by the mode, or abandoned by the client. */
+export type RequestOutcome = 'pending' | 'answered' | 'hung' | 'reset' | 'aborted';
+
+/** One request a PostHog client made, whatever the sink answered. */
+export interface ReceivedRequest {
+  method: string;
+  /** Pathname as sent, e.g. `/batch/`. */
+  path: string;
+  /** Path and query string as sent. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** The body bytes exactly as received (gzip stays gzip). */
+  body: Buffer;
+  /** The decoded body text (after gunzip, form and base64), when it could be decoded. */
+  text?: string;
+  /** The parsed JSON body, when it could be parsed. */
+  payload?: unknown;
+  /** The status answered; undefined while pending or when never answered. */
+  status?: number;
+  outcome: RequestOutcome;
+  /** How many events from this request were accepted into `events`. */
+  accepted: number;
+  receivedAt: number;
+}
+
+/** Options for the `waitFor…` helpers. */
+export interface WaitOptions {
+  /** Default 5000 ms. */
+  timeoutMs?: number;
+}
+
+interface Waiter {
+  check(): boolean;
+  fail(error: Error): void;
+}
+
+const DEFAULT_WAIT_MS = 5000;
+
+/** Keeps what the sink received and wakes up tests waiting for it. */
+export class Recorder {
+  readonly events: ReceivedEvent[] = [];
+  readonly requests: ReceivedRequest[] = [];
+  readonly #waiters = new Set<Waiter>();
+
+  addRequest(request: ReceivedRequest): ReceivedRequest {
+    this.requests.push(request);
+    this.#notify();
+    return request;
+  }
+
+  addEvents(request: ReceivedRequest, events: readonly ReceivedEvent[]): void {
+    this.events.push(...events);
+    request.accepted += events.length;
+    this.#notify();
+  }
+
+  /** Re-checks waiters after a request record changed (e.g. its outcome became known). */
+  touch(): void {
+    this.#notify();
+  }
+
+  /** Every raw and decoded body byte, so a privacy test can assert a secret never reached the wire. */
+  rawBytes(): Buffer {
+    return Buffer.concat(
+      this.requests.flatMap((request) =>
+        request.text === undefined ? [request.body] : [request.body, Buffer.from(request.text, 'utf8')],
+      ),
+    );
+  }
+
+  clear(): void {
+    this.events.length = 0;
+    this.requests.length = 0;
+  }
+
+  waitForEvents(
+    match: number | ((event: ReceivedEvent) => boolean),
+    options: WaitOptions & { count?: number } = {},
+  ): Promise<ReceivedEvent[]> {
+    const { select, what } = selector(match, options.count, 'event');
+    return this.#wait(
+      () => select(this.events),
+      what,
+      () => `events received (${this.events.length}): ${summarizeEvents(this.events)}`,
+      options,
+    );
+  }
+
+  waitForRequests(
+    match: number | ((request: ReceivedRequest) => boolean),
+    options: WaitOptions & { count?: number } = {},
+  ): Promise<ReceivedRequest[]> {
+    const { select, what } = selector(match, options.count, 'request');
+    return this.#wait(
+      () => select(this.requests),
+      what,
+      () => '',
+      options,
+    );
+  }
+
+  /** Rejects every pending wait: nothing more can arrive once the sink is closed. */
+  failWaiters(reason: string): void {
+    for (const waiter of this.#waiters) waiter.fail(new Error(reason));
+  }
+
+  #wait<T>(select: () => T[] | undefined, what: string, extra: () => string, options: WaitOptions): Promise<T[]> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
+    return new Promise<T[]>((resolve, reject) => {
+      const waiter: Waiter = {
+        check: () => {
+          const found = select();
+          if (found === undefined) return false;
+          done();
+          resolve(found);
+          return true;
+        },
+        fail: (error) => {
+          done();
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => {
+        const lines = [`Timed out after ${timeoutMs} ms waiting for ${what}.`, extra(), this.#summarizeRequests()];
+        waiter.fail(new Error(lines.filter(Boolean).join('\n')));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(waiter);
+      };
+      this.#waiters.add(waiter);
+      waiter.check();
+    });
+  }
+
+  #notify(): void {
+    for (const waiter of [...this.#waiters]) waiter.check();
+  }
+
+  #summarizeRequests(): string {
+    const lines = this.requests.map(
+      (r) => `  ${r.method} ${r.url} -> ${r.status ?? r.outcome}${r.accepted > 0 ? ` (${r.accepted} accepted)` : ''}`,
+    );
+    return `requests received (${this.requests.length})${lines.length > 0 ? `:\n${lines.join('\n')}` : '.'}`;
+  }
+}
+
+function selector<T>(
+  match: number | ((item: T) => boolean),
+  count: number | undefined,
+  noun: string,
+): { select: (items: readonly T[]) => T[] | undefined; what: string } {
+  if (typeof match === 'number') {
+    return { select: (items) => (items.length >= match ? [...items] : undefined), what: `${match} ${noun}(s)` };
+  }
+  const needed = count ?? 1;
+  return {
+    select: (items) => {
+      const found = items.filter(match);
+      return found.length >= needed ? found : undefined;
+    },
+    what: `${needed} matching ${noun}(s)`,
+  };
+}
+
+function summarizeEvents(events: readonly ReceivedEvent[]): string {
+  if (events.length === 0) return 'none';
+  return events.map((e) => `${e.event} from ${e.distinctId}`).join(', ');
+}

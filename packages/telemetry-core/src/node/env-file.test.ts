@@ -1,0 +1,84 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../testing/temp-dir.js';
+import { editEnvText, readEnvFile, updateEnvFile } from './env-file.js';
+import { FileStateError } from './json-file.js';
+
+let temp: ReturnType<typeof makeTempDir>;
+beforeEach(() => {
+  temp = makeTempDir();
+});
+afterEach(() => temp.cleanup());
+
+const SAMPLE = `# Elmo deployment
+DEPLOYMENT_ID=3f2504e0-4f89-41d3-9a0c-0305e82c3301
+
+# database
+DATABASE_URL="postgres://u:p@127.0.0.1/db" # inline comment
+export OTHER='quoted value'
+`;
+
+describe('editEnvText', () => {
+  it('adds a key at the end, keeping every other line and comment', () => {
+    expect(editEnvText(SAMPLE, { DISABLE_TELEMETRY: '1' })).toBe(`${SAMPLE}DISABLE_TELEMETRY=1\n`);
+  });
+
+  it('replaces a key in place and removes its duplicates', () => {
+    const text = 'A=1\nDISABLE_TELEMETRY=0\nB=2\nDISABLE_TELEMETRY=0\n';
+    expect(editEnvText(text, { DISABLE_TELEMETRY: '1' })).toBe('A=1\nDISABLE_TELEMETRY=1\nB=2\n');
+  });
+
+  it('removes a key with null', () => {
+    expect(editEnvText(`${SAMPLE}DISABLE_TELEMETRY=1\n`, { DISABLE_TELEMETRY: null })).toBe(SAMPLE);
+  });
+
+  it('keeps CRLF line ends', () => {
+    expect(editEnvText('A=1\r\n# c\r\n', { B: '2' })).toBe('A=1\r\n# c\r\nB=2\r\n');
+  });
+
+  it('adds a final newline only where one is needed', () => {
+    expect(editEnvText('A=1', { B: '2' })).toBe('A=1\nB=2\n');
+    expect(editEnvText('', { B: '2' })).toBe('B=2\n');
+  });
+
+  it('quotes values that need it', () => {
+    expect(editEnvText('', { URL: 'postgres://a b@h/db' })).toBe('URL="postgres://a b@h/db"\n');
+  });
+
+  it('refuses an invalid key', () => {
+    expect(() => editEnvText('', { 'A=B': '1' })).toThrow();
+  });
+});
+
+describe('.env files', () => {
+  it('reads values with dotenv’s parser, including quotes, export and CRLF', () => {
+    const path = join(temp.dir, '.env');
+    writeFileSync(path, SAMPLE.replaceAll('\n', '\r\n'));
+    const state = readEnvFile(path);
+    expect(state.status).toBe('ok');
+    if (state.status !== 'ok') return;
+    expect(state.values).toMatchObject({
+      DEPLOYMENT_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+      DATABASE_URL: 'postgres://u:p@127.0.0.1/db',
+      OTHER: 'quoted value',
+    });
+  });
+
+  it('updates a file keeping comments and order', () => {
+    const path = join(temp.dir, '.env');
+    writeFileSync(path, SAMPLE);
+    updateEnvFile(path, { DISABLE_TELEMETRY: '1' });
+    updateEnvFile(path, { DISABLE_TELEMETRY: null });
+    expect(readFileSync(path, 'utf8')).toBe(SAMPLE);
+  });
+
+  it('refuses to rewrite a binary or oversized file', () => {
+    const path = join(temp.dir, '.env');
+    writeFileSync(path, Buffer.from([0x41, 0x3d, 0x00, 0x01]));
+    expect(readEnvFile(path).status).toBe('corrupt');
+    expect(() => updateEnvFile(path, { DISABLE_TELEMETRY: '1' })).toThrow(FileStateError);
+    writeFileSync(path, 'A='.padEnd(1024 * 1024 + 10, 'x'));
+    expect(readEnvFile(path).status).toBe('corrupt');
+  });
+});

@@ -1,0 +1,208 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { ConsentDecision } from './consent.js';
+import type { OutgoingEvent } from './envelope.js';
+import type { LogEntry } from './ports.js';
+import { createTelemetry, type TelemetryOptions } from './telemetry.js';
+import { createMemorySender } from './testing/memory-sender.js';
+import { testCatalog } from './testing/test-catalog.js';
+
+const ON: ConsentDecision = { enabled: true, source: 'default', reason: 'on' };
+const OFF: ConsentDecision = { enabled: false, source: 'env:DO_NOT_TRACK', reason: 'off' };
+const SESSION = '11111111-1111-4111-8111-111111111111';
+
+function setup(overrides: Partial<TelemetryOptions<typeof testCatalog>> = {}) {
+  let consent = ON;
+  let n = 0;
+  const sender = createMemorySender();
+  const identity = vi.fn(() => 'install-1');
+  const log: LogEntry[] = [];
+  const telemetry = createTelemetry({
+    catalog: testCatalog,
+    consent: () => consent,
+    identity,
+    sender,
+    common: { product_version: '1.0.0', source: 'cli', secret: 'dropped' },
+    sessionId: SESSION,
+    now: () => Date.UTC(2026, 0, 2, 3, 4, 5),
+    uuid: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+    localLog: { record: (entries) => log.push(...entries) },
+    flushIntervalMs: 0,
+    ...overrides,
+  });
+  return { telemetry, sender, identity, log, setConsent: (c: ConsentDecision) => (consent = c) };
+}
+
+describe('createTelemetry', () => {
+  it('builds the envelope from sanitised properties, common properties and the session id', async () => {
+    const { telemetry, sender } = setup();
+    telemetry.track('cmd', { command: 'init', duration_ms: 5.4 });
+    await telemetry.flush();
+    expect(sender.events).toEqual<OutgoingEvent[]>([
+      {
+        uuid: '00000000-0000-4000-8000-000000000001',
+        event: 'cmd',
+        distinctId: 'install-1',
+        timestamp: '2026-01-02T03:04:05.000Z',
+        properties: {
+          product_version: '1.0.0',
+          source: 'cli',
+          command: 'init',
+          duration_ms: 5,
+          event_version: 2,
+          session_id: SESSION,
+        },
+      },
+    ]);
+  });
+
+  it('is inert while disabled: no identity read, nothing queued, sent or logged', async () => {
+    const { telemetry, sender, identity, log, setConsent } = setup();
+    setConsent(OFF);
+    telemetry.track('cmd', { command: 'init' });
+    await telemetry.flush();
+    await telemetry.shutdown();
+    expect(identity).not.toHaveBeenCalled();
+    expect(sender.batches).toEqual([]);
+    expect(log).toEqual([]);
+  });
+
+  it('drops the queue when consent is withdrawn between track and flush', async () => {
+    const { telemetry, sender, log, setConsent } = setup();
+    telemetry.track('cmd', { command: 'init' });
+    telemetry.track('cmd', { command: 'start' });
+    setConsent(OFF);
+    await telemetry.flush();
+    expect(sender.batches).toEqual([]);
+    expect(telemetry.status().droppedByConsent).toBe(2);
+    expect(log.filter((e) => e.status === 'dropped')).toHaveLength(2);
+  });
+
+  it('sends nothing without an identity', async () => {
+    const { telemetry, sender } = setup({ identity: () => undefined });
+    telemetry.track('cmd', { command: 'init' });
+    await telemetry.flush();
+    expect(sender.batches).toEqual([]);
+  });
+
+  it('flushes when flushAt events are queued and bounds the queue', async () => {
+    const { telemetry, sender } = setup({ flushAt: 3, maxQueueSize: 5 });
+    telemetry.track('cmd');
+    telemetry.track('cmd');
+    expect(sender.batches).toHaveLength(0);
+    telemetry.track('cmd');
+    await telemetry.flush();
+    expect(sender.events).toHaveLength(3);
+  });
+
+  it('counts capacity drops', () => {
+    const { telemetry } = setup({ flushAt: 100, maxQueueSize: 2 });
+    for (let i = 0; i < 5; i += 1) telemetry.track('cmd');
+    expect(telemetry.status()).toMatchObject({ queued: 2, droppedByCapacity: 3 });
+  });
+
+  it('refuses explicit events through track and unknown events at run time', async () => {
+    const { telemetry, sender } = setup();
+    // @ts-expect-error explicit events cannot be tracked
+    telemetry.track('signup', {});
+    // @ts-expect-error unknown events are a type error
+    telemetry.track('nope');
+    // @ts-expect-error unknown properties are a type error
+    telemetry.track('cmd', { path: '/home/alice' });
+    await telemetry.flush();
+    expect(sender.events.map((e) => e.event)).toEqual(['cmd']);
+    expect(sender.events[0]?.properties).not.toHaveProperty('path');
+  });
+
+  it('keys an explicit submission by the identity when enabled', async () => {
+    const { telemetry, sender } = setup();
+    const ok = await telemetry.submitExplicit('signup', {
+      set: { email: 'a@example.com', name: 'dropped' },
+      properties: { source: 'cli_init' },
+      distinctIdWhenDisabled: 'a@example.com',
+    });
+    expect(ok).toBe(true);
+    expect(sender.events[0]).toMatchObject({
+      distinctId: 'install-1',
+      properties: { source: 'cli_init', session_id: SESSION, $set: { email: 'a@example.com' } },
+    });
+    expect(sender.events[0]?.properties.$set).toEqual({ email: 'a@example.com' });
+  });
+
+  it('keys an explicit submission by the email, with no telemetry property, when disabled', async () => {
+    const { telemetry, sender, identity, setConsent } = setup();
+    setConsent(OFF);
+    await telemetry.submitExplicit('signup', {
+      set: { email: 'a@example.com' },
+      properties: { source: 'cli_init' },
+      distinctIdWhenDisabled: 'a@example.com',
+    });
+    expect(identity).not.toHaveBeenCalled();
+    expect(sender.events[0]).toMatchObject({ distinctId: 'a@example.com' });
+    expect(sender.events[0]?.properties).toEqual({ source: 'cli_init', $set: { email: 'a@example.com' } });
+  });
+
+  it('refuses an explicit submission whose person properties do not validate', async () => {
+    const { telemetry, sender } = setup();
+    const ok = await telemetry.submitExplicit('signup', { set: { email: 'not an email' }, distinctIdWhenDisabled: 'x' });
+    expect(ok).toBe(false);
+    expect(sender.batches).toEqual([]);
+  });
+
+  it('preview mode hands events over and sends nothing', async () => {
+    const previewed: OutgoingEvent[] = [];
+    const { telemetry, sender } = setup({ preview: (e) => previewed.push(e) });
+    telemetry.track('cmd', { command: 'start' });
+    await telemetry.shutdown();
+    expect(previewed.map((e) => e.event)).toEqual(['cmd']);
+    expect(sender.batches).toEqual([]);
+  });
+
+  it('never throws from track, even when consent or the sender fail', async () => {
+    const { telemetry, sender } = setup({
+      consent: () => {
+        throw new Error('boom');
+      },
+    });
+    expect(() => telemetry.track('cmd')).not.toThrow();
+    sender.failNext();
+    await expect(telemetry.flush()).resolves.toBeUndefined();
+  });
+
+  it('logs failed deliveries as dropped and counts them', async () => {
+    const { telemetry, sender, log } = setup();
+    sender.failNext();
+    telemetry.track('cmd');
+    await telemetry.flush();
+    expect(telemetry.status()).toMatchObject({ failed: 1, sent: 0 });
+    expect(log.map((e) => e.status)).toEqual(['queued', 'dropped']);
+  });
+
+  it('notices a withdrawal by polling, drops the queue and tells listeners', async () => {
+    vi.useFakeTimers();
+    try {
+      const { telemetry, setConsent } = setup({ consentPollMs: 1000 });
+      const changes: boolean[] = [];
+      telemetry.onConsentChange((d) => changes.push(d.enabled));
+      telemetry.track('cmd');
+      setConsent(OFF);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(changes).toEqual([false]);
+      expect(telemetry.status().queued).toBe(0);
+      setConsent(ON);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(changes).toEqual([false, true]);
+      await telemetry.shutdown();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('shutdown gives up at its deadline when the sender hangs', async () => {
+    const hanging = { send: () => new Promise<void>(() => {}) };
+    const { telemetry } = setup({ sender: hanging });
+    telemetry.track('cmd');
+    const started = Date.now();
+    await telemetry.shutdown(200);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+});
