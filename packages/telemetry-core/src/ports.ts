@@ -3,8 +3,10 @@ import type { OutgoingEvent } from './envelope.js';
 /** Delivers batches of events; rejects when a batch could not be delivered. */
 export interface Sender {
   send(events: readonly OutgoingEvent[]): Promise<void>;
-  /** Releases connections and timers, giving up at the deadline. */
-  close?(deadlineMs: number): Promise<void>;
+  /** Shutdown has begun: give each batch at most one more attempt, with no pause before it. */
+  stopRetrying?(): void;
+  /** Ends whatever is still in flight and releases timers, at once. */
+  close?(): Promise<void>;
 }
 
 /** What became of an event, as the local transparency log records it. */

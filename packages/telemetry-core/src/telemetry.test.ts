@@ -143,7 +143,10 @@ describe('createTelemetry', () => {
 
   it('refuses an explicit submission whose person properties do not validate', async () => {
     const { telemetry, sender } = setup();
-    const ok = await telemetry.submitExplicit('signup', { set: { email: 'not an email' }, distinctIdWhenDisabled: 'x' });
+    const ok = await telemetry.submitExplicit('signup', {
+      set: { email: 'not an email' },
+      distinctIdWhenDisabled: 'x',
+    });
     expect(ok).toBe(false);
     expect(sender.batches).toEqual([]);
   });

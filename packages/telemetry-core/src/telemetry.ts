@@ -63,6 +63,8 @@ export interface Telemetry<C extends Catalog> {
   onConsentChange(listener: (decision: ConsentDecision) => void): () => void;
 }
 
+const SHUTDOWN_RESERVE_MS = 250;
+
 /** Creates a telemetry client. See DESIGN §2: all effects come in through options. */
 export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>): Telemetry<C> {
   const now = options.now ?? Date.now;
@@ -246,18 +248,16 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     closed = true;
     if (flushTimer) clearTimeout(flushTimer);
     if (consentTimer) clearInterval(consentTimer);
-    const started = now();
+    guard('stop retrying', () => options.sender.stopRetrying?.());
+    // Keep a little of the budget for aborting connections, so the whole shutdown fits in the deadline.
+    // This timer is not unref'd: it is bounded, and a caller awaiting shutdown() must see it resolve.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, deadlineMs);
-      timer.unref?.();
+      timer = setTimeout(resolve, Math.max(0, deadlineMs - SHUTDOWN_RESERVE_MS));
     });
     await Promise.race([flush().catch(() => {}), deadline]);
     if (timer) clearTimeout(timer);
-    const remaining = Math.max(0, deadlineMs - (now() - started));
-    await options.sender
-      .close?.(remaining)
-      .catch((error) => logger.trace('telemetry: close failed', { error: String(error) }));
+    await options.sender.close?.().catch((error) => logger.trace('telemetry: close failed', { error: String(error) }));
   };
 
   return {

@@ -41,7 +41,9 @@ describe('10 processes writing at once', () => {
     expect(state.data.counter).toBe(PROCESSES * ROUNDS);
     for (let id = 0; id < PROCESSES; id += 1) expect(state.data[`writer${id}`]).toBe(ROUNDS);
 
-    const uuids = openSpool(spool).read().map((e) => e.uuid);
+    const uuids = openSpool(spool)
+      .read()
+      .map((e) => e.uuid);
     expect(uuids).toHaveLength(PROCESSES * ROUNDS);
     expect(new Set(uuids).size).toBe(PROCESSES * ROUNDS);
 

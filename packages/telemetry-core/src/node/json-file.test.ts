@@ -22,7 +22,11 @@ describe('JSON config files', () => {
     const path = join(temp.dir, 'config.json');
     writeFileSync(path, JSON.stringify({ theme: 'dark', nested: { a: [1, 2] }, telemetryDisabled: false }));
     updateJsonFile(path, (data) => ({ ...data, telemetryDisabled: true }));
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ theme: 'dark', nested: { a: [1, 2] }, telemetryDisabled: true });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
+      theme: 'dark',
+      nested: { a: [1, 2] },
+      telemetryDisabled: true,
+    });
   });
 
   it.each([

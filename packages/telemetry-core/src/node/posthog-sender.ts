@@ -23,13 +23,17 @@ function isRetryable(error: unknown): boolean {
 }
 
 /**
- * A sender on posthog-node: one long-lived client per process. The client's own timer and queue limits are
- * out of the way (the core batches), nothing is printed (errors surface as rejections), and `close` aborts
- * whatever is still in flight at the deadline so that a dead endpoint cannot keep the process alive.
+ * A sender on posthog-node: one long-lived client per process. The client's own timer, queue limits and
+ * retries are out of the way: the core batches, this sender retries with backoff on timers that never keep a
+ * process alive, nothing is printed (errors surface as rejections), and `close` aborts whatever is still in
+ * flight so that a dead endpoint cannot hold the process past its deadline. Calls to `send` must not overlap
+ * (the core and the spool delivery both send one batch at a time).
  */
 export function createPostHogSender(options: PostHogSenderOptions): Sender {
   const inFlight = new Set<AbortController>();
+  const sleeping = new Set<() => void>();
   let closed = false;
+  let retrying = true;
   // Every request goes through the real fetch with a signal we own, so close() can end it.
   const ownedFetch = async (url: string, init: RequestInit & { signal?: AbortSignal }) => {
     if (closed) throw new Error('sender closed');
@@ -42,6 +46,17 @@ export function createPostHogSender(options: PostHogSenderOptions): Sender {
       inFlight.delete(controller);
     }
   };
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        sleeping.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      timer.unref?.();
+      sleeping.add(wake);
+    });
   const client = new PostHog(options.apiKey, {
     host: options.host,
     flushAt: Number.MAX_SAFE_INTEGER,
@@ -49,48 +64,55 @@ export function createPostHogSender(options: PostHogSenderOptions): Sender {
     maxQueueSize: Number.MAX_SAFE_INTEGER,
     maxBatchSize: options.maxBatchSize ?? 100,
     requestTimeout: options.requestTimeoutMs ?? 3000,
-    fetchRetryCount: options.retryCount ?? 2,
-    fetchRetryDelay: options.retryDelayMs ?? 500,
+    fetchRetryCount: 0,
     disableGeoip: true,
     // biome-ignore lint/suspicious/noExplicitAny: posthog-node's fetch type is a structural subset of the global one.
     fetch: ownedFetch as any,
   });
   client.on('error', () => {});
+  // posthog-node keeps a batch that hit a network error for its next flush; each attempt here starts clean
+  // so that what is sent is exactly the batch given, and the caller decides what happens to a failed one.
+  const forgetQueue = () => client.setPersistedProperty('queue' as never, []);
+  const retryCount = options.retryCount ?? 2;
+  const retryDelayMs = options.retryDelayMs ?? 500;
 
   return {
     async send(events: readonly OutgoingEvent[]) {
-      if (closed) throw new DeliveryError('sender closed', true);
-      for (const event of events) {
-        const anonymous = !('$set' in event.properties);
-        client.capture({
-          distinctId: event.distinctId,
-          event: event.event,
-          uuid: event.uuid,
-          timestamp: new Date(event.timestamp),
-          // Anonymous events must not create person profiles in PostHog.
-          properties: anonymous ? { ...event.properties, $process_person_profile: false } : event.properties,
-        });
-      }
-      try {
-        await client.flush();
-      } catch (error) {
-        // posthog-node keeps a batch that hit a network error for its next flush; the caller decides what
-        // happens to undelivered events (the spool keeps them, a server drops and counts them), so forget it.
-        client.setPersistedProperty('queue' as never, []);
-        throw new DeliveryError(String((error as Error)?.message ?? error), isRetryable(error));
+      for (let attempt = 0; ; attempt += 1) {
+        if (closed) throw new DeliveryError('sender closed', true);
+        forgetQueue();
+        for (const event of events) {
+          const anonymous = !('$set' in event.properties);
+          client.capture({
+            distinctId: event.distinctId,
+            event: event.event,
+            uuid: event.uuid,
+            timestamp: new Date(event.timestamp),
+            // Anonymous events must not create person profiles in PostHog.
+            properties: anonymous ? { ...event.properties, $process_person_profile: false } : event.properties,
+          });
+        }
+        try {
+          await client.flush();
+          return;
+        } catch (error) {
+          forgetQueue();
+          const retryable = isRetryable(error);
+          if (!retryable || attempt >= retryCount || !retrying || closed) {
+            throw new DeliveryError(String((error as Error)?.message ?? error), retryable);
+          }
+          await pause(retryDelayMs * 2 ** attempt * (0.75 + Math.random() * 0.5));
+        }
       }
     },
-    async close(deadlineMs: number) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        client.flush().catch(() => {}),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, deadlineMs);
-          timer.unref?.();
-        }),
-      ]);
-      if (timer) clearTimeout(timer);
+    stopRetrying() {
+      retrying = false;
+      for (const wake of sleeping) wake();
+    },
+    // The core waited for its flush already; whatever is still in flight now is past the deadline.
+    async close() {
       closed = true;
+      for (const wake of sleeping) wake();
       for (const controller of inFlight) controller.abort(new Error('telemetry deadline reached'));
     },
   };

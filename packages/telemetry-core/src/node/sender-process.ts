@@ -13,7 +13,7 @@ async function main(config: DetachedSenderConfig): Promise<void> {
     releaseSenderSlot(config.pidFile);
     process.exit(0);
   }, config.capMs);
-  cap.unref();
+  // The cap timer is deliberately not unref'd: it keeps this process alive through retry pauses.
   if (!claimSenderSlot(config.pidFile)) return;
   const traceFile = config.traceFile;
   const logger = createTraceLogger(traceFile !== undefined, (line) => traceFile && appendFileSync(traceFile, line));
@@ -33,7 +33,7 @@ async function main(config: DetachedSenderConfig): Promise<void> {
       logger,
     });
     logger.trace('telemetry: sender finished', { ...report });
-    await sender.close?.(Math.max(0, deadlineAt - Date.now()));
+    await sender.close?.();
   } finally {
     releaseSenderSlot(config.pidFile);
   }

@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Sink, startSink } from '@elmo/posthog-sink';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OutgoingEvent } from '../src/envelope.js';
+import { DETACHED_SENDER_ENTRY, startDetachedSender } from '../src/node/detached-sender.js';
+import { readLocalLog } from '../src/node/local-log.js';
+import { openSpool } from '../src/node/spool.js';
+import { makeTempDir } from '../src/testing/temp-dir.js';
+
+// Tests import the sources, but the detached sender runs the built entry file.
+const ENTRY = DETACHED_SENDER_ENTRY.replace('/src/', '/dist/').replace(/\.ts$/, '.js');
+
+let temp: ReturnType<typeof makeTempDir>;
+let sink: Sink;
+beforeEach(async () => {
+  temp = makeTempDir();
+  sink = await startSink();
+});
+afterEach(async () => {
+  await sink.close();
+  temp.cleanup();
+});
+
+function events(count: number, prefix: string): OutgoingEvent[] {
+  return Array.from({ length: count }, (_, i) => ({
+    uuid: `00000000-0000-4000-8000-${prefix}${String(i).padStart(12 - prefix.length, '0')}`,
+    event: 'cli_command',
+    distinctId: 'install-1',
+    timestamp: new Date().toISOString(),
+    properties: { n: i },
+  }));
+}
+
+function config(capMs = 5000) {
+  return {
+    spoolPath: join(temp.dir, 'spool.jsonl'),
+    pidFile: join(temp.dir, 'sender.pid'),
+    logPath: join(temp.dir, 'events.log'),
+    host: sink.url,
+    apiKey: 'phc_test',
+    capMs,
+    requestTimeoutMs: 1000,
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitForExit(pid: number, withinMs: number): Promise<number> {
+  const started = Date.now();
+  while (isAlive(pid)) {
+    if (Date.now() - started > withinMs) throw new Error(`sender ${pid} still running after ${withinMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return Date.now() - started;
+}
+
+describe('the detached sender', () => {
+  it('delivers the spool, empties it and logs each event as sent', async () => {
+    const cfg = config();
+    openSpool(cfg.spoolPath).append(events(3, 'a'));
+    const pid = startDetachedSender(cfg, ENTRY);
+    expect(pid).toBeTypeOf('number');
+    await waitForExit(pid as number, 5000);
+    expect(sink.events.map((e) => e.uuid).sort()).toEqual(events(3, 'a').map((e) => e.uuid));
+    expect(existsSync(cfg.spoolPath)).toBe(false);
+    expect(existsSync(cfg.pidFile)).toBe(false);
+    expect(readLocalLog(cfg.logPath).map((e) => e.status)).toEqual(['sent', 'sent', 'sent']);
+  });
+
+  it('starts nothing when the spool is empty', () => {
+    expect(startDetachedSender(config(), ENTRY)).toBeUndefined();
+  });
+
+  it('delivers 1,000 spooled events', async () => {
+    const cfg = config();
+    openSpool(cfg.spoolPath).append(events(1000, 'b'));
+    await waitForExit(startDetachedSender(cfg, ENTRY) as number, 10_000);
+    expect(new Set(sink.events.map((e) => e.uuid)).size).toBe(1000);
+    expect(openSpool(cfg.spoolPath).isEmpty()).toBe(true);
+  });
+
+  it('exits within its cap against an endpoint that never answers, keeps the events, and delivers them once later', async () => {
+    const cfg = config(2000);
+    openSpool(cfg.spoolPath).append(events(2, 'c'));
+    sink.setMode('hang');
+    const pid = startDetachedSender(cfg, ENTRY) as number;
+    await waitForExit(pid, 3500);
+    expect(openSpool(cfg.spoolPath).read()).toHaveLength(2);
+    sink.setMode('healthy');
+    await waitForExit(startDetachedSender(cfg, ENTRY) as number, 5000);
+    expect(sink.events.map((e) => e.uuid).sort()).toEqual(events(2, 'c').map((e) => e.uuid));
+    expect(openSpool(cfg.spoolPath).isEmpty()).toBe(true);
+  });
+
+  it('runs one sender at a time', async () => {
+    const cfg = config();
+    openSpool(cfg.spoolPath).append(events(5, 'd'));
+    sink.setMode({ kind: 'slow', delayMs: 500, times: 1 });
+    const first = startDetachedSender(cfg, ENTRY) as number;
+    await new Promise((r) => setTimeout(r, 200));
+    const second = startDetachedSender(cfg, ENTRY);
+    expect(second).toBeUndefined();
+    await waitForExit(first, 5000);
+    expect(sink.events.map((e) => e.uuid).sort()).toEqual(events(5, 'd').map((e) => e.uuid));
+  });
+});
