@@ -2,6 +2,11 @@ import type { OutgoingEvent } from './envelope.js';
 
 /** Delivers batches of events; rejects when a batch could not be delivered. */
 export interface Sender {
+  /**
+   * What a resolved `send` means for the local log: delivered (`sent`, the default), kept on this machine
+   * because no destination is configured (`local-only`), or handed to a spool whose sender logs later.
+   */
+  readonly delivery?: 'sent' | 'local-only' | 'spooled';
   send(events: readonly OutgoingEvent[]): Promise<void>;
   /** Shutdown has begun: give each batch at most one more attempt, with no pause before it. */
   stopRetrying?(): void;

@@ -152,7 +152,8 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     try {
       await options.sender.send(batch);
       counters.sent += batch.length;
-      record(batch, 'sent');
+      const delivery = options.sender.delivery ?? 'sent';
+      if (delivery !== 'spooled') record(batch, delivery);
       logger.trace('telemetry: sent', { count: batch.length });
     } catch (error) {
       counters.failed += batch.length;
@@ -229,7 +230,8 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     }
     try {
       await options.sender.send([event]);
-      if (enabled) record([event], 'sent');
+      const delivery = options.sender.delivery ?? 'sent';
+      if (enabled && delivery !== 'spooled') record([event], delivery);
       return true;
     } catch (error) {
       logger.trace('telemetry: explicit submission failed', { error: String(error) });

@@ -1,0 +1,58 @@
+import { arch, platform, version as nodeVersion } from 'node:process';
+import { isTruthy, type OutgoingEvent } from '@elmo/telemetry-core';
+import { ELMO } from '../names.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Where events go; undefined when no key is configured (then nothing leaves the machine). */
+export interface Destination {
+  host: string;
+  apiKey: string;
+}
+
+/** PostHog's US cloud, used when a key is set without a host. */
+export const DEFAULT_POSTHOG_HOST = 'https://us.i.posthog.com';
+
+/** The destination from the process env, else the deployment `.env` (SPEC §2). */
+export function resolveDestination(env: Env, deploymentValues: Env = {}): Destination | undefined {
+  const apiKey = env[ELMO.env.posthogKey] || deploymentValues[ELMO.env.posthogKey];
+  if (!apiKey) return undefined;
+  const host = env[ELMO.env.posthogHost] || deploymentValues[ELMO.env.posthogHost] || DEFAULT_POSTHOG_HOST;
+  return { host: host.replace(/\/+$/, ''), apiKey };
+}
+
+/** Describes a destination for people: where events go, or that they stay local. */
+export function describeDestination(destination: Destination | undefined): string {
+  return destination ? `PostHog at ${destination.host}` : 'nowhere: no ELMO_POSTHOG_KEY is set, events stay in the local log';
+}
+
+/** Common properties of every event sent by a surface (SPEC §5). */
+export function commonProperties(options: {
+  source: 'cli' | 'web' | 'worker' | 'browser';
+  productVersion: string;
+  deploymentMode?: 'local' | 'whitelabel' | 'development';
+}): Record<string, unknown> {
+  return {
+    product_version: options.productVersion,
+    os: platform,
+    arch,
+    node_version: nodeVersion,
+    source: options.source,
+    deployment_mode: options.deploymentMode ?? 'local',
+  };
+}
+
+/** Preview mode (`ELMO_TELEMETRY_DEBUG`): print events, send nothing. */
+export function isPreviewMode(env: Env): boolean {
+  return isTruthy(env[ELMO.env.debug]);
+}
+
+/** Trace mode (`LOG_LEVEL=trace`): log queue activity. */
+export function isTraceMode(env: Env): boolean {
+  return env[ELMO.env.logLevel]?.toLowerCase() === 'trace';
+}
+
+/** Prints one previewed event as a JSON line on a stream (stderr). */
+export function createPreviewPrinter(write: (line: string) => void): (event: OutgoingEvent) => void {
+  return (event) => write(`${JSON.stringify({ preview: 'not sent', ...event })}\n`);
+}

@@ -1,0 +1,28 @@
+import { statSync } from 'node:fs';
+
+/**
+ * Wraps a file reader so that repeated calls re-read the file only when its modification time or size
+ * changed, and at most once per `minIntervalMs`. Used to read consent live on every event cheaply.
+ */
+export function createLiveReader<T>(path: string, read: (path: string) => T, minIntervalMs = 500, now = Date.now): () => T {
+  let cached: { value: T; key: string; checkedAt: number } | undefined;
+  const keyOf = () => {
+    try {
+      const stat = statSync(path);
+      return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+    } catch (error) {
+      return `error:${(error as NodeJS.ErrnoException).code}`;
+    }
+  };
+  return () => {
+    const time = now();
+    if (cached && time - cached.checkedAt < minIntervalMs) return cached.value;
+    const key = keyOf();
+    if (cached && cached.key === key) {
+      cached.checkedAt = time;
+      return cached.value;
+    }
+    cached = { value: read(path), key, checkedAt: time };
+    return cached.value;
+  };
+}
