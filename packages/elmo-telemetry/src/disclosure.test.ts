@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { elmoCatalog } from './catalog.js';
+import { DISCLOSURE_PATH } from './disclosure-path.js';
+import { collectedSummary, firstRunNotice, renderDisclosure } from './disclosure.js';
+
+describe('docs/TELEMETRY.md', () => {
+  it('is the file generated from the catalog (run `pnpm docs:telemetry` after changing the catalog)', () => {
+    const committed = readFileSync(DISCLOSURE_PATH, 'utf8');
+    expect(committed).toBe(renderDisclosure(elmoCatalog));
+  });
+
+  it('lists every event and every property of the catalog', () => {
+    const text = renderDisclosure(elmoCatalog);
+    for (const event of Object.values(elmoCatalog.events)) {
+      expect(text).toContain(`### \`${event.name}\``);
+      for (const name of Object.keys(event.properties)) expect(text).toContain(`| \`${name}\` |`);
+    }
+    for (const name of Object.keys(elmoCatalog.common)) expect(text).toContain(`| \`${name}\` |`);
+  });
+
+  it('names the newsletter as the only exception and says what PostHog may record', () => {
+    const text = renderDisclosure(elmoCatalog);
+    expect(text).toContain('The one exception: the newsletter signup');
+    expect(text).toContain('Discard client IP data');
+  });
+});
+
+describe('texts generated from the catalog', () => {
+  it('the first-run notice is one short paragraph saying how to turn it off', () => {
+    const notice = firstRunNotice(elmoCatalog);
+    expect(notice.split('\n').length).toBeLessThanOrEqual(4);
+    expect(notice).toContain('elmo telemetry disable');
+    expect(notice).toContain('DO_NOT_TRACK=1');
+    expect(notice).toContain('Nothing is sent during this run');
+  });
+
+  it('the summary lists tracked events, not the explicit one', () => {
+    const summary = collectedSummary(elmoCatalog);
+    expect(summary.collected.some((line) => line.startsWith('cli_command:'))).toBe(true);
+    expect(summary.collected.some((line) => line.startsWith('newsletter_signup'))).toBe(false);
+    expect(summary.neverCollected.length).toBeGreaterThan(3);
+  });
+});
