@@ -9,13 +9,41 @@ const corrupt = { status: 'corrupt', message: 'Unexpected end of JSON input' } a
 // One row per rule of SPEC §3, alone and in the combinations where precedence matters.
 const rows: [string, ElmoConsentInputs, { enabled: boolean; source: string; reason: RegExp }][] = [
   ['nothing set: enabled by default', { env: {} }, { enabled: true, source: 'default', reason: /by default/ }],
-  ['DO_NOT_TRACK=1', { env: { DO_NOT_TRACK: '1' } }, { enabled: false, source: 'env:DO_NOT_TRACK', reason: /DO_NOT_TRACK environment variable/ }],
-  ['DO_NOT_TRACK=true', { env: { DO_NOT_TRACK: 'true' } }, { enabled: false, source: 'env:DO_NOT_TRACK', reason: /DO_NOT_TRACK/ }],
-  ['DO_NOT_TRACK=0 stays enabled', { env: { DO_NOT_TRACK: '0' } }, { enabled: true, source: 'default', reason: /by default/ }],
-  ['DISABLE_TELEMETRY=1', { env: { DISABLE_TELEMETRY: '1' } }, { enabled: false, source: 'env:DISABLE_TELEMETRY', reason: /DISABLE_TELEMETRY environment variable/ }],
-  ['DISABLE_TELEMETRY=0 stays enabled', { env: { DISABLE_TELEMETRY: '0' } }, { enabled: true, source: 'default', reason: /by default/ }],
-  ['DISABLE_TELEMETRY=off stays enabled', { env: { DISABLE_TELEMETRY: 'off' } }, { enabled: true, source: 'default', reason: /by default/ }],
-  ['DISABLE_TELEMETRY= (empty) stays enabled', { env: { DISABLE_TELEMETRY: '' } }, { enabled: true, source: 'default', reason: /by default/ }],
+  [
+    'DO_NOT_TRACK=1',
+    { env: { DO_NOT_TRACK: '1' } },
+    { enabled: false, source: 'env:DO_NOT_TRACK', reason: /DO_NOT_TRACK environment variable/ },
+  ],
+  [
+    'DO_NOT_TRACK=true',
+    { env: { DO_NOT_TRACK: 'true' } },
+    { enabled: false, source: 'env:DO_NOT_TRACK', reason: /DO_NOT_TRACK/ },
+  ],
+  [
+    'DO_NOT_TRACK=0 stays enabled',
+    { env: { DO_NOT_TRACK: '0' } },
+    { enabled: true, source: 'default', reason: /by default/ },
+  ],
+  [
+    'DISABLE_TELEMETRY=1',
+    { env: { DISABLE_TELEMETRY: '1' } },
+    { enabled: false, source: 'env:DISABLE_TELEMETRY', reason: /DISABLE_TELEMETRY environment variable/ },
+  ],
+  [
+    'DISABLE_TELEMETRY=0 stays enabled',
+    { env: { DISABLE_TELEMETRY: '0' } },
+    { enabled: true, source: 'default', reason: /by default/ },
+  ],
+  [
+    'DISABLE_TELEMETRY=off stays enabled',
+    { env: { DISABLE_TELEMETRY: 'off' } },
+    { enabled: true, source: 'default', reason: /by default/ },
+  ],
+  [
+    'DISABLE_TELEMETRY= (empty) stays enabled',
+    { env: { DISABLE_TELEMETRY: '' } },
+    { enabled: true, source: 'default', reason: /by default/ },
+  ],
   [
     'both env switches: DO_NOT_TRACK is named first',
     { env: { DO_NOT_TRACK: 'yes', DISABLE_TELEMETRY: '1' } },
@@ -26,7 +54,11 @@ const rows: [string, ElmoConsentInputs, { enabled: boolean; source: string; reas
     { env: {}, deploymentEnv: envFile({ DISABLE_TELEMETRY: '1' }), deploymentEnvPath: '/d/.env' },
     { enabled: false, source: 'deployment-env', reason: /DISABLE_TELEMETRY in \/d\/\.env/ },
   ],
-  ['.env DISABLE_TELEMETRY=0 stays enabled', { env: {}, deploymentEnv: envFile({ DISABLE_TELEMETRY: '0' }) }, { enabled: true, source: 'default', reason: /default/ }],
+  [
+    '.env DISABLE_TELEMETRY=0 stays enabled',
+    { env: {}, deploymentEnv: envFile({ DISABLE_TELEMETRY: '0' }) },
+    { enabled: true, source: 'default', reason: /default/ },
+  ],
   [
     'process env beats the .env',
     { env: { DISABLE_TELEMETRY: '1' }, deploymentEnv: envFile({ DISABLE_TELEMETRY: '1' }) },
@@ -57,8 +89,16 @@ const rows: [string, ElmoConsentInputs, { enabled: boolean; source: string; reas
     { env: {}, userConfig: config({ telemetryDisabled: 'true' }) },
     { enabled: true, source: 'default', reason: /default/ },
   ],
-  ['corrupt config: disabled for the run', { env: {}, userConfig: corrupt, userConfigPath: '/c.json' }, { enabled: false, source: 'user-config', reason: /\/c\.json could not be read/ }],
-  ['CI without recorded consent', { env: {}, isCI: true }, { enabled: false, source: 'ci', reason: /CI because no explicit consent/ }],
+  [
+    'corrupt config: disabled for the run',
+    { env: {}, userConfig: corrupt, userConfigPath: '/c.json' },
+    { enabled: false, source: 'user-config', reason: /\/c\.json could not be read/ },
+  ],
+  [
+    'CI without recorded consent',
+    { env: {}, isCI: true },
+    { enabled: false, source: 'ci', reason: /CI because no explicit consent/ },
+  ],
   [
     'CI with consent recorded by init or telemetry enable',
     { env: {}, isCI: true, userConfig: config({ telemetryChoice: 'enabled' }) },
@@ -79,8 +119,16 @@ const rows: [string, ElmoConsentInputs, { enabled: boolean; source: string; reas
     { env: { DISABLE_TELEMETRY: 'on' }, userConfig: config({ telemetryChoice: 'enabled' }) },
     { enabled: false, source: 'env:DISABLE_TELEMETRY', reason: /DISABLE_TELEMETRY/ },
   ],
-  ['recorded consent outside CI', { env: {}, userConfig: config({ telemetryChoice: 'enabled' }) }, { enabled: true, source: 'user-config', reason: /you chose/ }],
-  ['no deployment and no config: default', { env: {}, deploymentEnv: { status: 'missing' }, userConfig: { status: 'missing' } }, { enabled: true, source: 'default', reason: /default/ }],
+  [
+    'recorded consent outside CI',
+    { env: {}, userConfig: config({ telemetryChoice: 'enabled' }) },
+    { enabled: true, source: 'user-config', reason: /you chose/ },
+  ],
+  [
+    'no deployment and no config: default',
+    { env: {}, deploymentEnv: { status: 'missing' }, userConfig: { status: 'missing' } },
+    { enabled: true, source: 'default', reason: /default/ },
+  ],
 ];
 
 describe('resolveElmoConsent (SPEC §3)', () => {

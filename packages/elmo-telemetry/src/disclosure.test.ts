@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { elmoCatalog } from './catalog.js';
-import { DISCLOSURE_PATH } from './disclosure-path.js';
 import { collectedSummary, firstRunNotice, renderDisclosure } from './disclosure.js';
+import { DISCLOSURE_PATH } from './disclosure-path.js';
 
 describe('docs/TELEMETRY.md', () => {
   it('is the file generated from the catalog (run `pnpm docs:telemetry` after changing the catalog)', () => {

@@ -1,4 +1,4 @@
-import { arch, platform, version as nodeVersion } from 'node:process';
+import { arch, version as nodeVersion, platform } from 'node:process';
 import { isTruthy, type OutgoingEvent } from '@elmo/telemetry-core';
 import { ELMO } from '../names.js';
 
@@ -23,7 +23,9 @@ export function resolveDestination(env: Env, deploymentValues: Env = {}): Destin
 
 /** Describes a destination for people: where events go, or that they stay local. */
 export function describeDestination(destination: Destination | undefined): string {
-  return destination ? `PostHog at ${destination.host}` : 'nowhere: no ELMO_POSTHOG_KEY is set, events stay in the local log';
+  return destination
+    ? `PostHog at ${destination.host}`
+    : 'nowhere: no ELMO_POSTHOG_KEY is set, events stay in the local log';
 }
 
 /** Common properties of every event sent by a surface (SPEC §5). */

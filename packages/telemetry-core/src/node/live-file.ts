@@ -4,7 +4,12 @@ import { statSync } from 'node:fs';
  * Wraps a file reader so that repeated calls re-read the file only when its modification time or size
  * changed, and at most once per `minIntervalMs`. Used to read consent live on every event cheaply.
  */
-export function createLiveReader<T>(path: string, read: (path: string) => T, minIntervalMs = 500, now = Date.now): () => T {
+export function createLiveReader<T>(
+  path: string,
+  read: (path: string) => T,
+  minIntervalMs = 500,
+  now = Date.now,
+): () => T {
   let cached: { value: T; key: string; checkedAt: number } | undefined;
   const keyOf = () => {
     try {

@@ -1,0 +1,190 @@
+import {
+  type ConsentDecision,
+  createLocalOnlySender,
+  createTelemetry,
+  type Sender,
+  type Telemetry,
+} from '@elmo/telemetry-core';
+import { createLiveReader, createLocalLog, createTraceLogger, readEnvFile } from '@elmo/telemetry-core/node';
+import { createPostHogSender } from '@elmo/telemetry-core/posthog';
+import { type ElmoCatalog, elmoCatalog } from '../catalog.js';
+import { resolveElmoConsent } from '../consent.js';
+import { ELMO, type FeatureCounter } from '../names.js';
+import { deploymentPaths } from '../node/paths.js';
+import {
+  commonProperties,
+  createPreviewPrinter,
+  type Destination,
+  isPreviewMode,
+  isTraceMode,
+  resolveDestination,
+} from '../node/runtime.js';
+import { type ApiRequestSample, UsageAggregates } from './aggregates.js';
+import { checkVersionMarker } from './version-marker.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Intervals of the deployment's telemetry; tests may shorten them, the behaviour stays the same. */
+export interface DeploymentIntervals {
+  /** Send queued events at least this often (SPEC §7: 30 s). */
+  flushMs: number;
+  /** Send feature counts this often when non-zero (SPEC §5: 10 minutes). */
+  usageMs: number;
+  /** Heartbeat period (SPEC §5: 24 hours). */
+  heartbeatMs: number;
+  /** How often consent is re-read so that a change applies without a restart (within 5 s). */
+  consentPollMs: number;
+}
+
+/** The intervals of SPEC §5 and §7. */
+export const DEFAULT_INTERVALS: DeploymentIntervals = {
+  flushMs: 30_000,
+  usageMs: 10 * 60_000,
+  heartbeatMs: 24 * 60 * 60_000,
+  consentPollMs: 1000,
+};
+
+/** What a web or worker process needs to report its telemetry. */
+export interface DeploymentTelemetryOptions {
+  component: 'web' | 'worker';
+  deploymentDir: string;
+  /** The process environment (the operator's own kill switches live here). */
+  env: Env;
+  productVersion: string;
+  intervals?: Partial<DeploymentIntervals>;
+  /** Current totals for `feature_usage` (brands and prompts in the deployment). */
+  totals?: () => Promise<{ brands_total: number; prompts_total: number }>;
+  /** Where preview and trace lines go (stderr). */
+  write?: (line: string) => void;
+  now?: () => number;
+  /** Overrides the sender (benchmarks); by default PostHog when a key is configured, else local only. */
+  sender?: Sender;
+}
+
+/** The deployment's telemetry: lifecycle events, usage aggregates and live consent, keyed by DEPLOYMENT_ID. */
+export interface DeploymentTelemetry {
+  readonly telemetry: Telemetry<ElmoCatalog>;
+  readonly destination: Destination | undefined;
+  consent(): ConsentDecision;
+  deploymentId(): string | undefined;
+  /** Web only: compares the version marker and reports install or update. */
+  reportVersion(): void;
+  /** The component is ready: `deployment_started`, then heartbeats. */
+  started(): void;
+  featureUsed(name: FeatureCounter, n?: number): void;
+  apiRequest(sample: ApiRequestSample): void;
+  /** Sends feature counts and request aggregates now, if any. */
+  sendUsage(): Promise<void>;
+  /** `deployment_stopped`, the last counts, then a flush that gives up at the deadline. Never rejects. */
+  shutdown(deadlineMs?: number): Promise<void>;
+}
+
+const HOUR_MS = 60 * 60_000;
+
+/** Creates the deployment telemetry for one process. */
+export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): DeploymentTelemetry {
+  const intervals = { ...DEFAULT_INTERVALS, ...options.intervals };
+  const now = options.now ?? Date.now;
+  const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const paths = deploymentPaths(options.deploymentDir);
+  const readEnv = createLiveReader(paths.envFile, readEnvFile, 250);
+  const envValues = () => {
+    const state = readEnv();
+    return state.status === 'ok' ? state.values : {};
+  };
+  const consent = () =>
+    resolveElmoConsent({ env: options.env, deploymentEnv: readEnv(), deploymentEnvPath: paths.envFile });
+  const deploymentId = () => envValues()[ELMO.env.deploymentId] || options.env[ELMO.env.deploymentId] || undefined;
+  const destination = resolveDestination(options.env, envValues());
+  const sender =
+    options.sender ??
+    (destination ? createPostHogSender({ ...destination, requestTimeoutMs: 5000 }) : createLocalOnlySender());
+  const telemetry = createTelemetry({
+    catalog: elmoCatalog,
+    consent,
+    identity: deploymentId,
+    sender,
+    common: commonProperties({ source: options.component, productVersion: options.productVersion }),
+    sessionId: crypto.randomUUID(),
+    now,
+    logger: createTraceLogger(isTraceMode(options.env), write),
+    localLog: createLocalLog(paths.logFile),
+    preview: isPreviewMode(options.env) ? createPreviewPrinter(write) : undefined,
+    flushAt: 20,
+    flushIntervalMs: intervals.flushMs,
+    maxQueueSize: 1000,
+    consentPollMs: intervals.consentPollMs,
+  });
+  const aggregates = new UsageAggregates();
+  const startedAt = now();
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let running = false;
+
+  const startHeartbeat = () => {
+    if (heartbeat || !running) return;
+    heartbeat = setInterval(() => {
+      telemetry.track('heartbeat', { component: options.component, uptime_hours: (now() - startedAt) / HOUR_MS });
+    }, intervals.heartbeatMs);
+    heartbeat.unref();
+  };
+  const stopHeartbeat = () => {
+    if (heartbeat) clearInterval(heartbeat);
+    heartbeat = undefined;
+  };
+  telemetry.onConsentChange((decision) => {
+    if (decision.enabled) return startHeartbeat();
+    stopHeartbeat();
+    aggregates.clear();
+  });
+
+  const sendUsage = async () => {
+    if (aggregates.isEmpty || !consent().enabled) return;
+    const { features, requests } = aggregates.drain();
+    const totals = await options.totals?.().catch(() => undefined);
+    telemetry.track('feature_usage', { ...features, ...totals });
+    for (const row of requests) telemetry.track('api_requests', row);
+    await telemetry.flush();
+  };
+  const usageTimer = setInterval(() => void sendUsage(), intervals.usageMs);
+  usageTimer.unref();
+
+  return {
+    telemetry,
+    destination,
+    consent,
+    deploymentId,
+    reportVersion() {
+      const change = checkVersionMarker(paths.versionMarker, options.productVersion);
+      if (change.kind === 'install') telemetry.track('install_complete');
+      if (change.kind === 'update') telemetry.track('update_complete', { old_version: change.oldVersion });
+    },
+    started() {
+      running = true;
+      telemetry.track('deployment_started', { component: options.component });
+      if (consent().enabled) startHeartbeat();
+    },
+    featureUsed(name, n = 1) {
+      if (consent().enabled) aggregates.feature(name, n);
+    },
+    apiRequest(sample) {
+      if (consent().enabled) aggregates.request(sample);
+    },
+    sendUsage,
+    async shutdown(deadlineMs = 2000) {
+      running = false;
+      stopHeartbeat();
+      clearInterval(usageTimer);
+      const started = now();
+      telemetry.track('deployment_stopped', {
+        component: options.component,
+        runtime_hours: (now() - startedAt) / HOUR_MS,
+      });
+      // Totals come from the database, which may be slow at shutdown: they get a small part of the budget.
+      await Promise.race([
+        sendUsage().catch(() => {}),
+        new Promise((resolve) => setTimeout(resolve, deadlineMs / 4).unref()),
+      ]);
+      await telemetry.shutdown(Math.max(0, deadlineMs - (now() - started)));
+    },
+  };
+}

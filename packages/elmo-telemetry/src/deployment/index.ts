@@ -1,0 +1,3 @@
+export * from './aggregates.js';
+export * from './deployment-telemetry.js';
+export * from './version-marker.js';

@@ -1,0 +1,126 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Sink, startSink } from '@elmo/posthog-sink';
+import { updateEnvFile } from '@elmo/telemetry-core/node';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDeploymentTelemetry, type DeploymentTelemetry } from '../src/deployment/deployment-telemetry.js';
+
+const DEPLOYMENT_ID = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';
+let sink: Sink;
+let dir: string;
+let running: DeploymentTelemetry[] = [];
+
+beforeEach(async () => {
+  sink = await startSink();
+  dir = mkdtempSync(join(tmpdir(), 'elmo-deploy-'));
+  writeFileSync(
+    join(dir, '.env'),
+    `# deployment\nDEPLOYMENT_ID=${DEPLOYMENT_ID}\nELMO_POSTHOG_HOST=${sink.url}\nELMO_POSTHOG_KEY=phc_test\n`,
+  );
+});
+afterEach(async () => {
+  await Promise.all(running.map((t) => t.shutdown(200)));
+  running = [];
+  await sink.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function create(component: 'web' | 'worker' = 'web', env: Record<string, string> = {}, productVersion = '1.0.0') {
+  const telemetry = createDeploymentTelemetry({
+    component,
+    deploymentDir: dir,
+    env,
+    productVersion,
+    intervals: { flushMs: 50, consentPollMs: 100 },
+    totals: async () => ({ brands_total: 4, prompts_total: 9 }),
+  });
+  running.push(telemetry);
+  return telemetry;
+}
+
+describe('deployment telemetry', () => {
+  it('reports install, then nothing, then an update with the old version', async () => {
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    for (const version of ['1.0.0', '1.0.0', '1.1.0']) {
+      const telemetry = create('web', {}, version);
+      telemetry.reportVersion();
+      await telemetry.shutdown(1000);
+    }
+    const lifecycle = sink.events.filter((e) => e.event.endsWith('_complete'));
+    expect(lifecycle.map((e) => [e.event, e.properties.old_version, e.distinctId])).toEqual([
+      ['install_complete', undefined, DEPLOYMENT_ID],
+      ['update_complete', '1.0.0', DEPLOYMENT_ID],
+    ]);
+  });
+
+  it('sends started, usage counts with totals, request aggregates by template, and stopped', async () => {
+    const telemetry = create('web');
+    telemetry.started();
+    telemetry.featureUsed('brands_created');
+    telemetry.featureUsed('prompts_created', 2);
+    telemetry.apiRequest({ route: '/api/brands/[id]', method: 'PATCH', status: 200, durationMs: 12 });
+    await telemetry.shutdown(2000);
+    const byName = Object.fromEntries(sink.events.map((e) => [e.event, e]));
+    expect(byName.deployment_started?.properties.component).toBe('web');
+    expect(byName.feature_usage?.properties).toMatchObject({
+      brands_created: 1,
+      prompts_created: 2,
+      brands_total: 4,
+      prompts_total: 9,
+    });
+    expect(byName.api_requests?.properties).toMatchObject({
+      route: '/api/brands/[id]',
+      method: 'PATCH',
+      status_class: '2xx',
+      count: 1,
+    });
+    expect(byName.deployment_stopped?.properties.component).toBe('web');
+    expect(new Set(sink.events.map((e) => e.distinctId))).toEqual(new Set([DEPLOYMENT_ID]));
+  });
+
+  it('sends nothing without a DEPLOYMENT_ID', async () => {
+    writeFileSync(join(dir, '.env'), `ELMO_POSTHOG_HOST=${sink.url}\nELMO_POSTHOG_KEY=phc_test\n`);
+    const telemetry = create('worker');
+    telemetry.started();
+    await telemetry.shutdown(1000);
+    expect(sink.requests).toEqual([]);
+  });
+
+  it('applies a withdrawal in the .env live: the queue is dropped and nothing more is sent', async () => {
+    const telemetry = create('worker');
+    telemetry.started();
+    await sink.waitForEvents(1, { timeoutMs: 3000 });
+    updateEnvFile(join(dir, '.env'), { DISABLE_TELEMETRY: '1' });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(telemetry.consent()).toMatchObject({ enabled: false, source: 'deployment-env' });
+    const before = sink.requests.length;
+    telemetry.featureUsed('reports_run');
+    telemetry.telemetry.track('heartbeat', { component: 'worker', uptime_hours: 1 });
+    await telemetry.shutdown(1000);
+    expect(sink.requests.length).toBe(before);
+    updateEnvFile(join(dir, '.env'), { DISABLE_TELEMETRY: null });
+    const again = create('worker');
+    again.started();
+    await sink.waitForEvents((e) => e.event === 'deployment_started', { count: 2, timeoutMs: 3000 });
+  });
+
+  it('an operator kill switch in the process env wins over the .env', async () => {
+    const telemetry = create('web', { DO_NOT_TRACK: '1' });
+    telemetry.started();
+    telemetry.featureUsed('brands_created');
+    await telemetry.shutdown(1000);
+    expect(telemetry.consent()).toMatchObject({ enabled: false, source: 'env:DO_NOT_TRACK' });
+    expect(sink.requests).toEqual([]);
+  });
+
+  it('shuts down within its deadline when the endpoint never answers', async () => {
+    sink.setMode('hang');
+    const telemetry = create('web');
+    telemetry.started();
+    telemetry.featureUsed('brands_created');
+    const started = Date.now();
+    await telemetry.shutdown(2000);
+    expect(Date.now() - started).toBeLessThan(2300);
+  });
+});
