@@ -96,9 +96,10 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     resolveElmoConsent({ env: options.env, deploymentEnv: readEnv(), deploymentEnvPath: paths.envFile });
   const deploymentId = () => envValues()[ELMO.env.deploymentId] || options.env[ELMO.env.deploymentId] || undefined;
   const destination = resolveDestination(options.env, envValues());
+  const logger = createTraceLogger(isTraceMode(options.env), write);
   const sender =
     options.sender ??
-    (destination ? createPostHogSender({ ...destination, requestTimeoutMs: 5000 }) : createLocalOnlySender());
+    (destination ? createPostHogSender({ ...destination, requestTimeoutMs: 5000, logger }) : createLocalOnlySender());
   const telemetry = createTelemetry({
     catalog: elmoCatalog,
     consent,
@@ -107,7 +108,7 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     common: commonProperties({ source: options.component, productVersion: options.productVersion }),
     sessionId: crypto.randomUUID(),
     now,
-    logger: createTraceLogger(isTraceMode(options.env), write),
+    logger,
     localLog: createLocalLog(paths.logFile),
     preview: isPreviewMode(options.env) ? createPreviewPrinter(write) : undefined,
     flushAt: 20,

@@ -1,6 +1,6 @@
 import { PostHog } from 'posthog-node';
 import type { OutgoingEvent } from '../envelope.js';
-import type { Sender } from '../ports.js';
+import { type Sender, silentLogger, type TraceLogger } from '../ports.js';
 import { DeliveryError } from './delivery-error.js';
 
 /** How the PostHog sender reaches its destination. Defaults are short so telemetry never holds a process. */
@@ -14,6 +14,8 @@ export interface PostHogSenderOptions {
   retryDelayMs?: number;
   /** Largest batch per request; posthog-node halves it on 413. */
   maxBatchSize?: number;
+  /** Trace logging of each request's outcome (`LOG_LEVEL=trace`). */
+  logger?: TraceLogger;
 }
 
 function isRetryable(error: unknown): boolean {
@@ -30,6 +32,7 @@ function isRetryable(error: unknown): boolean {
  * (the core and the spool delivery both send one batch at a time).
  */
 export function createPostHogSender(options: PostHogSenderOptions): Sender {
+  const logger = options.logger ?? silentLogger;
   const inFlight = new Set<AbortController>();
   const sleeping = new Set<() => void>();
   let closed = false;
@@ -40,8 +43,14 @@ export function createPostHogSender(options: PostHogSenderOptions): Sender {
     const controller = new AbortController();
     init.signal?.addEventListener('abort', () => controller.abort(init.signal?.reason), { once: true });
     inFlight.add(controller);
+    const path = new URL(url).pathname;
     try {
-      return await fetch(url, { ...init, signal: controller.signal });
+      const response = await fetch(url, { ...init, signal: controller.signal });
+      logger.trace('telemetry: http', { path, status: response.status });
+      return response;
+    } catch (error) {
+      logger.trace('telemetry: http failed', { path, error: String((error as Error)?.cause ?? error) });
+      throw error;
     } finally {
       inFlight.delete(controller);
     }
