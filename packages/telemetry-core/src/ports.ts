@@ -30,6 +30,8 @@ export interface LogEntry {
 /** Where the core records every event it sent or would have sent. */
 export interface LocalLog {
   record(entries: readonly LogEntry[]): void;
+  /** Writes buffered entries now (called after each flush and at shutdown). */
+  flush?(): void;
 }
 
 /** Trace logging (`LOG_LEVEL=trace`); the only channel through which telemetry errors are ever shown. */

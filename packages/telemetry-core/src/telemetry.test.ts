@@ -200,6 +200,21 @@ describe('createTelemetry', () => {
     }
   });
 
+  it('coalesces flushes behind a hanging send instead of chaining one per event', async () => {
+    let calls = 0;
+    const hanging = {
+      send: () => {
+        calls += 1;
+        return new Promise<void>(() => {});
+      },
+    };
+    const { telemetry } = setup({ sender: hanging, flushAt: 1, maxQueueSize: 100 });
+    for (let i = 0; i < 10_000; i += 1) telemetry.track('cmd');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toBe(1);
+    expect(telemetry.status()).toMatchObject({ queued: 100, droppedByCapacity: 9899 });
+  });
+
   it('shutdown gives up at its deadline when the sender hangs', async () => {
     const hanging = { send: () => new Promise<void>(() => {}) };
     const { telemetry } = setup({ sender: hanging });

@@ -76,7 +76,8 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
   const listeners = new Set<(decision: ConsentDecision) => void>();
   const counters = { sent: 0, failed: 0, droppedByConsent: 0, droppedProperties: 0 };
   let lastDecision: ConsentDecision | undefined;
-  let flushing: Promise<void> = Promise.resolve();
+  let running: Promise<void> | undefined;
+  let pending: Promise<void> | undefined;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
@@ -168,9 +169,23 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     while (queue.size > 0) await sendBatch(queue.take(100));
   };
 
+  // At most one flush runs and one waits behind it: a burst of track() calls against a slow endpoint
+  // coalesces into a single pending flush instead of a chain that grows with every event.
   const flush = (): Promise<void> => {
-    flushing = flushing.then(flushOnce, flushOnce);
-    return flushing;
+    if (!running) {
+      running = flushOnce()
+        .catch(() => {})
+        .finally(() => {
+          running = undefined;
+          guard('local log', () => options.localLog?.flush?.());
+        });
+      return running;
+    }
+    pending ??= running.then(() => {
+      pending = undefined;
+      return flush();
+    });
+    return pending;
   };
 
   const track: Telemetry<C>['track'] = (name, properties) => {
@@ -260,6 +275,7 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     await Promise.race([flush().catch(() => {}), deadline]);
     if (timer) clearTimeout(timer);
     await options.sender.close?.().catch((error) => logger.trace('telemetry: close failed', { error: String(error) }));
+    guard('local log', () => options.localLog?.flush?.());
   };
 
   return {

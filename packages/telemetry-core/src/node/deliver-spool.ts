@@ -63,5 +63,6 @@ export async function deliverSpool(options: {
       );
     }
   }
+  options.localLog?.flush?.();
   return report;
 }

@@ -17,6 +17,8 @@ describe('local transparency log', () => {
     log.record([{ time: 't1', uuid: 'a', event: 'cli_command', status: 'queued', properties: { command: 'init' } }]);
     log.record([{ time: 't2', uuid: 'b', event: 'cli_command', status: 'queued', properties: { command: 'start' } }]);
     log.record([{ time: 't3', uuid: 'a', event: 'cli_command', status: 'sent' }]);
+    expect(readLocalLog(path)).toEqual([]);
+    log.flush?.();
     expect(readLocalLog(path)).toEqual([
       { time: 't2', uuid: 'b', event: 'cli_command', status: 'queued', properties: { command: 'start' } },
       { time: 't3', uuid: 'a', event: 'cli_command', status: 'sent', properties: { command: 'init' } },
@@ -27,11 +29,21 @@ describe('local transparency log', () => {
   it('rotates at its size bound, keeping one previous generation', () => {
     const path = join(temp.dir, 'events.log');
     const log = createLocalLog(path, 1000);
-    for (let i = 0; i < 100; i += 1) log.record([{ time: 't', uuid: `u${i}`, event: 'e', status: 'sent' }]);
+    for (let i = 0; i < 100; i += 1) {
+      log.record([{ time: 't', uuid: `u${i}`, event: 'e', status: 'sent' }]);
+      log.flush?.();
+    }
     expect(existsSync(`${path}.1`)).toBe(true);
     const entries = readLocalLog(path, 1000);
     expect(entries.length).toBeLessThan(100);
     expect(entries.at(-1)?.uuid).toBe('u99');
+  });
+
+  it('writes a burst in one batch once enough entries are buffered', () => {
+    const path = join(temp.dir, 'events.log');
+    const log = createLocalLog(path);
+    for (let i = 0; i < 256; i += 1) log.record([{ time: 't', uuid: `u${i}`, event: 'e', status: 'queued' }]);
+    expect(readLocalLog(path, 1000)).toHaveLength(256);
   });
 
   it('reads nothing from a missing log', () => {

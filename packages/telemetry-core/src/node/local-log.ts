@@ -8,22 +8,40 @@ export const DEFAULT_LOG_MAX_BYTES = 256 * 1024;
 
 /** A JSONL transparency log of every event sent or that would have been, rotated at `maxBytes`. */
 export function createLocalLog(path: string, maxBytes = DEFAULT_LOG_MAX_BYTES): LocalLog {
+  // Entries are buffered and written in batches: one locked append per burst, not one per event, so that
+  // logging never becomes the cost of tracking.
+  let buffer: LogEntry[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const write = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (buffer.length === 0) return;
+    const text = buffer.map((entry) => JSON.stringify(entry)).join('\n');
+    buffer = [];
+    withFileLockSync(path, () => {
+      mkdirSync(dirname(path), { recursive: true });
+      let size = 0;
+      try {
+        size = statSync(path).size;
+      } catch {}
+      if (size > 0 && size + text.length > maxBytes) renameSync(path, `${path}.1`);
+      appendFileSync(path, `${text}\n`, { mode: 0o600 });
+    });
+  };
   return {
     record(entries) {
-      if (entries.length === 0) return;
-      const text = entries.map((entry) => JSON.stringify(entry)).join('\n');
-      withFileLockSync(path, () => {
-        mkdirSync(dirname(path), { recursive: true });
-        let size = 0;
-        try {
-          size = statSync(path).size;
-        } catch {}
-        if (size > 0 && size + text.length > maxBytes) renameSync(path, `${path}.1`);
-        appendFileSync(path, `${text}\n`, { mode: 0o600 });
-      });
+      buffer.push(...entries);
+      if (buffer.length >= BUFFERED_ENTRIES) return write();
+      if (!timer) {
+        timer = setTimeout(write, 200);
+        timer.unref?.();
+      }
     },
+    flush: write,
   };
 }
+
+const BUFFERED_ENTRIES = 256;
 
 function readEntries(path: string): LogEntry[] {
   let text: string;

@@ -1,0 +1,36 @@
+// Small statistics helpers for side-by-side benchmarks.
+
+/** The median of a list of numbers. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The spread as [min, max] of a list of numbers. */
+export function spread(values) {
+  return [Math.min(...values), Math.max(...values)];
+}
+
+/**
+ * Runs two sides alternately (A B A B …) `pairs` times and returns each side's samples and the ratio of
+ * each pair (B ÷ A), so that drift of the machine during the run cancels out.
+ */
+export async function alternate(runA, runB, pairs) {
+  const a = [];
+  const b = [];
+  const ratios = [];
+  for (let i = 0; i < pairs; i += 1) {
+    const x = await runA();
+    const y = await runB();
+    a.push(x);
+    b.push(y);
+    ratios.push(y / x);
+  }
+  return { a, b, ratios };
+}
+
+/** Formats a number of milliseconds for the report. */
+export function ms(value) {
+  return value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`;
+}
