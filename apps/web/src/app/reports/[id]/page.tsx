@@ -1,0 +1,122 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { AutoRefresh } from '../../../components/auto-refresh';
+import { RunReportButton } from '../../../components/run-report-button';
+import { StatusBadge } from '../../../components/status-badge';
+import { formatDateTime } from '../../../lib/format';
+import type { ReportResult } from '../../../lib/report-result';
+import { getRuntime } from '../../../server/runtime';
+
+export const dynamic = 'force-dynamic';
+
+type Props = { params: Promise<{ id: string }> };
+
+export const metadata: Metadata = { title: 'Report' };
+
+const errorExplanations: Record<string, string> = {
+  lease_expired: 'The worker stopped answering while running it.',
+  worker_stopped: 'The worker was stopped before it finished.',
+};
+
+function Stat({ label, value }: { label: string; value: number }) {
+  return (
+    <div className="stat">
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}
+
+function ReportBody({ result }: { result: ReportResult }) {
+  const { totals } = result;
+  return (
+    <>
+      <section className="card" aria-labelledby="summary-heading">
+        <h2 id="summary-heading">Summary</h2>
+        <dl className="stats">
+          <Stat label="Prompts" value={totals.prompts} />
+          <Stat label="Created in the last 7 days" value={totals.createdLast7Days} />
+          <Stat label="Created in the last 30 days" value={totals.createdLast30Days} />
+          <Stat label="Edited in the last 7 days" value={totals.editedLast7Days} />
+          <Stat label="Edited in the last 30 days" value={totals.editedLast30Days} />
+        </dl>
+        <p className="meta">Computed by the worker at {formatDateTime(result.generatedAt)}.</p>
+      </section>
+      <section className="card" aria-labelledby="inventory-heading">
+        <h2 id="inventory-heading">Prompt inventory</h2>
+        {result.prompts.length === 0 ? (
+          <p className="empty">This brand had no prompts when the report ran.</p>
+        ) : (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Prompt</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last edited</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.prompts.map((prompt) => (
+                <tr key={prompt.id}>
+                  <td className="prompt-cell">{prompt.text}</td>
+                  <td className="nowrap">{formatDateTime(prompt.createdAt)}</td>
+                  <td className="nowrap">{prompt.lastEditedAt ? formatDateTime(prompt.lastEditedAt) : 'Never'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}
+
+/** One report: its progress while the worker runs it, then the computed inventory. */
+export default async function ReportPage({ params }: Props) {
+  const { repos } = await getRuntime();
+  const report = await repos.reports.get((await params).id);
+  if (!report) notFound();
+  const pending = report.status === 'queued' || report.status === 'running';
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link href="/">Dashboard</Link> <span aria-hidden="true">›</span>{' '}
+        <Link href={`/brands/${report.brandId}`}>{report.brandName}</Link> <span aria-hidden="true">›</span>{' '}
+        <span>Report</span>
+      </nav>
+      <div className="title-row">
+        <h1>Prompt inventory of {report.brandName}</h1>
+        <StatusBadge status={report.status} />
+      </div>
+      <p className="meta">
+        Requested {formatDateTime(report.createdAt)}
+        {report.finishedAt ? ` · finished ${formatDateTime(report.finishedAt)}` : ''}
+        {report.attempts > 1 ? ` · attempt ${report.attempts}` : ''}
+      </p>
+
+      {pending ? (
+        <section className="card" aria-live="polite">
+          <p>
+            {report.status === 'queued'
+              ? 'Waiting for the worker to pick this report up…'
+              : 'The worker is computing this report…'}
+          </p>
+          <p className="meta">This page updates by itself.</p>
+        </section>
+      ) : null}
+      {report.status === 'failed' ? (
+        <section className="card error-card" role="alert">
+          <p>
+            This report failed after {report.attempts} {report.attempts === 1 ? 'attempt' : 'attempts'}
+            {report.errorCode ? ` (${report.errorCode})` : ''}. {errorExplanations[report.errorCode ?? ''] ?? ''}
+          </p>
+          <RunReportButton brandId={report.brandId} label="Run it again" />
+        </section>
+      ) : null}
+      {report.status === 'done' && report.result ? <ReportBody result={report.result} /> : null}
+      <AutoRefresh active={pending} />
+    </>
+  );
+}

@@ -1,0 +1,70 @@
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Thrown when another live process holds the lock. */
+export class LockHeldError extends Error {
+  constructor(
+    readonly path: string,
+    readonly pid: number,
+  ) {
+    super(`another Elmo web server (pid ${pid}) is using ${dirname(path)}; stop it first (lock file ${path})`);
+    this.name = 'LockHeldError';
+  }
+}
+
+/** A held lock; release() is idempotent and only removes a file that is still ours. */
+export interface FileLock {
+  release(): void;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readPid(path: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Takes the lock file at `path` for process `pid`. PGlite has no cross-process locking, and two servers on one
+ * data folder silently diverge, so a lock held by a live process is an error; a stale one is replaced.
+ */
+export function acquireLock(path: string, pid: number = process.pid): FileLock {
+  mkdirSync(dirname(path), { recursive: true });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, `${pid}\n`);
+      closeSync(fd);
+      let held = true;
+      return {
+        release() {
+          if (!held) return;
+          held = false;
+          if (readPid(path) === pid) unlinkSync(path);
+        },
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = readPid(path);
+      if (owner !== null && owner !== pid && isAlive(owner)) throw new LockHeldError(path, owner);
+      try {
+        unlinkSync(path);
+      } catch {
+        // Someone else removed it first; try again.
+      }
+    }
+  }
+  throw new Error(`could not take the lock file ${path}`);
+}

@@ -1,0 +1,36 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// The only file of the web app that reads process.env: everything else receives a WebEnv.
+
+/** Configuration of one web server process. */
+export interface WebEnv {
+  /** Deployment folder (`ELMO_HOME`, default `~/.elmo`). */
+  home: string;
+  /** `<home>/data`: the PGlite database, its lock file and other runtime state. */
+  dataDir: string;
+  /** node-postgres connection string; null means the embedded PGlite. */
+  databaseUrl: string | null;
+  /** Bearer token the worker must present; null means the internal API refuses every request. */
+  internalToken: string | null;
+  /** Folder of the generated SQL migrations (committed in apps/web/drizzle). */
+  migrationsDir: string;
+  /** True when Next leaves SIGINT/SIGTERM to us (`NEXT_MANUAL_SIG_HANDLE`), so the database closes cleanly. */
+  manualSignalHandling: boolean;
+}
+
+const nonEmpty = (value: string | undefined): string | null => (value?.trim() ? value.trim() : null);
+
+/** Reads the web app's configuration; `next start` runs with apps/web as its working folder. */
+export function readWebEnv(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): WebEnv {
+  // turbopackIgnore: these are runtime paths, not files to bundle or trace.
+  const home = resolve(/*turbopackIgnore: true*/ nonEmpty(env.ELMO_HOME) ?? join(homedir(), '.elmo'));
+  return {
+    home,
+    dataDir: join(/*turbopackIgnore: true*/ home, 'data'),
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    internalToken: nonEmpty(env.ELMO_INTERNAL_TOKEN),
+    migrationsDir: resolve(/*turbopackIgnore: true*/ cwd, 'drizzle'),
+    manualSignalHandling: Boolean(nonEmpty(env.NEXT_MANUAL_SIG_HANDLE)),
+  };
+}

@@ -1,0 +1,83 @@
+import type { WebEnv } from './env';
+
+// The seam between the product and telemetry. The app calls these at the right moments and knows nothing of
+// what they do; the default does nothing, so the product works (and is tested) on its own.
+
+/** Product features counted for telemetry (counts only, never names or text). */
+export type FeatureName =
+  | 'brands_created'
+  | 'prompts_created'
+  | 'prompts_edited'
+  | 'prompts_deleted'
+  | 'reports_run'
+  | 'reports_failed';
+
+/** What the web app tells telemetry, and when. */
+export interface DeploymentTelemetryHooks {
+  /** A feature was used `n` times (default 1). */
+  featureUsed(name: FeatureName, n?: number): void;
+  /** Current totals, after start and after every change to them. */
+  totals(t: { brands_total: number; prompts_total: number }): void;
+  /** One API request: `route` is the template (`/api/brands/[id]`), never the real path or query. */
+  apiRequest(r: { route: string; method: string; status: number; durationMs: number }): void;
+  /** The server is ready: database open and migrated, signal handlers installed. */
+  ready(): void;
+  /** SIGTERM/SIGINT: flush what is pending (bounded by its own deadline); the database closes after it. */
+  shutdown(): Promise<void>;
+}
+
+/** Hooks that do nothing: the default until telemetry is wired in. */
+export const noopTelemetryHooks: DeploymentTelemetryHooks = {
+  featureUsed() {},
+  totals() {},
+  apiRequest() {},
+  ready() {},
+  shutdown: async () => {},
+};
+
+/** Creates the web process's hooks; called once per process. Telemetry is wired in here. */
+export function createDeploymentTelemetryHooks(_env: WebEnv): DeploymentTelemetryHooks {
+  return noopTelemetryHooks;
+}
+
+/** Wraps hooks so a throwing implementation can never fail a request or block shutdown. */
+export function guardTelemetryHooks(hooks: DeploymentTelemetryHooks): DeploymentTelemetryHooks {
+  const quietly =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A) => {
+      try {
+        fn(...args);
+      } catch {
+        // Telemetry must never change what the product does.
+      }
+    };
+  return {
+    featureUsed: quietly(hooks.featureUsed.bind(hooks)),
+    totals: quietly(hooks.totals.bind(hooks)),
+    apiRequest: quietly(hooks.apiRequest.bind(hooks)),
+    ready: quietly(hooks.ready.bind(hooks)),
+    async shutdown() {
+      try {
+        await hooks.shutdown();
+      } catch {
+        // Same: a failed flush must not keep the database open.
+      }
+    },
+  };
+}
+
+/** A call recorded by createRecordingTelemetryHooks. */
+export type RecordedHookCall = { hook: keyof DeploymentTelemetryHooks; args: unknown[] };
+
+/** In-memory hooks that record every call, for tests. */
+export function createRecordingTelemetryHooks(): DeploymentTelemetryHooks & { calls: RecordedHookCall[] } {
+  const calls: RecordedHookCall[] = [];
+  return {
+    calls,
+    featureUsed: (...args) => void calls.push({ hook: 'featureUsed', args }),
+    totals: (...args) => void calls.push({ hook: 'totals', args }),
+    apiRequest: (...args) => void calls.push({ hook: 'apiRequest', args }),
+    ready: () => void calls.push({ hook: 'ready', args: [] }),
+    shutdown: async () => void calls.push({ hook: 'shutdown', args: [] }),
+  };
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readWorkerEnv } from './env.js';
+
+describe('readWorkerEnv', () => {
+  it('needs the internal token', () => {
+    expect(() => readWorkerEnv({})).toThrow(ConfigError);
+    expect(() => readWorkerEnv({ ELMO_INTERNAL_TOKEN: '  ' })).toThrow(/ELMO_INTERNAL_TOKEN/);
+  });
+
+  it('defaults to the local web app and a one-second poll', () => {
+    expect(readWorkerEnv({ ELMO_INTERNAL_TOKEN: 't' })).toEqual({
+      webUrl: 'http://127.0.0.1:1515',
+      internalToken: 't',
+      pollIntervalMs: 1000,
+    });
+    expect(readWorkerEnv({ ELMO_INTERNAL_TOKEN: 't', ELMO_PORT: '4000' }).webUrl).toBe('http://127.0.0.1:4000');
+  });
+
+  it('takes the web URL and poll interval from the environment', () => {
+    const env = readWorkerEnv({
+      ELMO_INTERNAL_TOKEN: 't',
+      ELMO_WEB_URL: 'http://localhost:9/',
+      ELMO_WORKER_POLL_MS: '250',
+    });
+    expect(env).toMatchObject({ webUrl: 'http://localhost:9', pollIntervalMs: 250 });
+  });
+
+  it('rejects a malformed URL or interval with the variable named', () => {
+    expect(() => readWorkerEnv({ ELMO_INTERNAL_TOKEN: 't', ELMO_WEB_URL: 'nope' })).toThrow(/ELMO_WEB_URL/);
+    expect(() => readWorkerEnv({ ELMO_INTERNAL_TOKEN: 't', ELMO_WORKER_POLL_MS: 'soon' })).toThrow(
+      /ELMO_WORKER_POLL_MS/,
+    );
+  });
+});

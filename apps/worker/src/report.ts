@@ -1,0 +1,62 @@
+// The report a worker computes: a brand's prompt inventory. Pure: the clock comes in as `now`.
+// The web app stores and renders this shape and checks it on arrival (apps/web/src/lib/report-result.ts).
+
+/** One prompt as the web app hands it to the worker. */
+export interface InventoryPrompt {
+  id: string;
+  text: string;
+  createdAt: string;
+  editedAt: string | null;
+}
+
+/** What a report is computed from: the brand and its prompts. */
+export interface ReportInput {
+  brand: { id: string; name: string };
+  prompts: InventoryPrompt[];
+}
+
+/** The computed report (version 1). */
+export interface ReportResult {
+  version: 1;
+  generatedAt: string;
+  brand: { id: string; name: string };
+  totals: {
+    prompts: number;
+    createdLast7Days: number;
+    createdLast30Days: number;
+    editedLast7Days: number;
+    editedLast30Days: number;
+  };
+  prompts: { id: string; text: string; createdAt: string; lastEditedAt: string | null }[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Counts the brand's prompts and those created or last edited within 7 and 30 days of `now` (inclusive), and
+ * lists every prompt, most recently touched first. A timestamp slightly ahead of `now` (clocks of two machines)
+ * counts as recent.
+ */
+export function computeReport(input: ReportInput, now: Date): ReportResult {
+  const at = now.getTime();
+  const within = (iso: string | null, days: number) => iso !== null && at - Date.parse(iso) <= days * DAY_MS;
+  const count = (pick: (p: InventoryPrompt) => string | null, days: number) =>
+    input.prompts.filter((p) => within(pick(p), days)).length;
+  const lastTouched = (p: InventoryPrompt) => Date.parse(p.editedAt ?? p.createdAt);
+
+  return {
+    version: 1,
+    generatedAt: now.toISOString(),
+    brand: { id: input.brand.id, name: input.brand.name },
+    totals: {
+      prompts: input.prompts.length,
+      createdLast7Days: count((p) => p.createdAt, 7),
+      createdLast30Days: count((p) => p.createdAt, 30),
+      editedLast7Days: count((p) => p.editedAt, 7),
+      editedLast30Days: count((p) => p.editedAt, 30),
+    },
+    prompts: [...input.prompts]
+      .sort((a, b) => lastTouched(b) - lastTouched(a) || a.id.localeCompare(b.id))
+      .map((p) => ({ id: p.id, text: p.text, createdAt: p.createdAt, lastEditedAt: p.editedAt })),
+  };
+}

@@ -1,0 +1,52 @@
+import type { WorkerEnv } from './env.js';
+
+// The seam between the worker and telemetry: the worker calls these and knows nothing of what they do.
+
+/** What the worker tells telemetry, and when. */
+export interface WorkerTelemetryHooks {
+  /** The worker reached the web app for the first time. */
+  ready(): void;
+  /** A job ended: `ok` false when it was reported as failed. */
+  jobDone(ok: boolean): void;
+  /** SIGTERM/SIGINT, after the worker stopped: flush what is pending (bounded by its own deadline). */
+  shutdown(): Promise<void>;
+}
+
+/** Hooks that do nothing: the default until telemetry is wired in. */
+export const noopWorkerTelemetryHooks: WorkerTelemetryHooks = {
+  ready() {},
+  jobDone() {},
+  shutdown: async () => {},
+};
+
+/** Creates the worker process's hooks; called once. Telemetry is wired in here. */
+export function createWorkerTelemetryHooks(_env: WorkerEnv): WorkerTelemetryHooks {
+  return noopWorkerTelemetryHooks;
+}
+
+/** Wraps hooks so a throwing implementation can never stop a job or block shutdown. */
+export function guardWorkerTelemetryHooks(hooks: WorkerTelemetryHooks): WorkerTelemetryHooks {
+  return {
+    ready() {
+      try {
+        hooks.ready();
+      } catch {
+        // Telemetry must never change what the worker does.
+      }
+    },
+    jobDone(ok) {
+      try {
+        hooks.jobDone(ok);
+      } catch {
+        // Same.
+      }
+    },
+    async shutdown() {
+      try {
+        await hooks.shutdown();
+      } catch {
+        // Same.
+      }
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import type { Job, JobSource } from './job-source.js';
+import { computeReport, type ReportInput, type ReportResult } from './report.js';
+import type { WorkerTelemetryHooks } from './telemetry-hooks.js';
+
+/** What a worker needs; effects come in here so tests can supply their own. */
+export interface WorkerDeps {
+  jobs: JobSource;
+  /** Recorded as `claimed_by`; unique per process. */
+  workerId: string;
+  pollIntervalMs: number;
+  hooks: WorkerTelemetryHooks;
+  log(line: string): void;
+  now?: () => Date;
+  compute?: (input: ReportInput, now: Date) => ReportResult;
+  /** How long stop() lets the current job finish before cutting its requests (default 5 s). */
+  stopGraceMs?: number;
+  /** Longest pause after the web app could not be reached (doubles from pollIntervalMs; default 10 s). */
+  maxBackoffMs?: number;
+}
+
+/** A running worker: start() begins polling, stop() resolves once the loop has ended. */
+export interface Worker {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** Creates a worker that claims report jobs, computes them and reports the outcome, one at a time. */
+export function createWorker(deps: WorkerDeps): Worker {
+  const now = deps.now ?? (() => new Date());
+  const compute = deps.compute ?? computeReport;
+  const abort = new AbortController(); // Cuts requests in flight once the stop grace period is over.
+  let wake: (() => void) | null = null;
+  let stopping = false;
+  let loop: Promise<void> | null = null;
+  let reachable: boolean | null = null;
+  let ready = false;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+
+  // Logs only changes, so a web app that is down for an hour gives two lines, not thousands.
+  function noteReachable(ok: boolean, error?: unknown) {
+    if (ok && !ready) {
+      ready = true;
+      deps.hooks.ready();
+    }
+    if (ok && reachable === false) deps.log('reached the web app again');
+    if (!ok && reachable !== false) deps.log(`cannot claim jobs: ${describe(error)}; retrying`);
+    reachable = ok;
+  }
+
+  async function run(job: Job): Promise<void> {
+    let result: ReportResult;
+    try {
+      result = compute({ brand: job.brand, prompts: job.prompts }, now());
+    } catch (error) {
+      deps.log(`job ${job.id} failed: ${describe(error)}`);
+      await report(job, () => deps.jobs.fail(job.id, deps.workerId, 'report_failed', abort.signal), false);
+      return;
+    }
+    await report(job, () => deps.jobs.complete(job.id, deps.workerId, result, abort.signal), true);
+  }
+
+  async function report(job: Job, send: () => Promise<void>, ok: boolean): Promise<void> {
+    try {
+      await send();
+      deps.hooks.jobDone(ok);
+    } catch (error) {
+      // The web app re-queues the job when this worker's claim expires.
+      deps.log(`could not report job ${job.id}: ${describe(error)}; it will be retried later`);
+    }
+  }
+
+  async function poll(): Promise<void> {
+    let backoff = deps.pollIntervalMs;
+    while (!stopping) {
+      let job: Job | null;
+      try {
+        job = await deps.jobs.claim(deps.workerId, abort.signal);
+        noteReachable(true);
+        backoff = deps.pollIntervalMs;
+      } catch (error) {
+        if (stopping) break;
+        noteReachable(false, error);
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, deps.maxBackoffMs ?? 10_000);
+        continue;
+      }
+      if (job) await run(job);
+      else if (!stopping) await sleep(deps.pollIntervalMs);
+    }
+  }
+
+  return {
+    start() {
+      loop ??= poll();
+    },
+    async stop() {
+      stopping = true;
+      wake?.();
+      if (!loop) return;
+      const grace = setTimeout(() => abort.abort(), deps.stopGraceMs ?? 5000);
+      await loop;
+      clearTimeout(grace);
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.message}${cause}`;
+}
