@@ -33,6 +33,23 @@ function setup(overrides: Partial<TelemetryOptions<typeof testCatalog>> = {}) {
 }
 
 describe('createTelemetry', () => {
+  it('logs each event once its fate is known, with its properties', async () => {
+    const { telemetry, log } = setup();
+    telemetry.track('cmd', { command: 'init' });
+    expect(log).toEqual([]);
+    await telemetry.flush();
+    expect(log).toEqual([
+      {
+        time: '2026-01-02T03:04:05.000Z',
+        uuid: '00000000-0000-4000-8000-000000000001',
+        event: 'cmd',
+        status: 'sent',
+        reason: undefined,
+        properties: expect.objectContaining({ command: 'init' }),
+      },
+    ]);
+  });
+
   it('builds the envelope from sanitised properties, common properties and the session id', async () => {
     const { telemetry, sender } = setup();
     telemetry.track('cmd', { command: 'init', duration_ms: 5.4 });
@@ -177,7 +194,7 @@ describe('createTelemetry', () => {
     telemetry.track('cmd');
     await telemetry.flush();
     expect(telemetry.status()).toMatchObject({ failed: 1, sent: 0 });
-    expect(log.map((e) => e.status)).toEqual(['queued', 'dropped']);
+    expect(log.map((e) => [e.status, e.reason])).toEqual([['dropped', 'delivery failed']]);
   });
 
   it('notices a withdrawal by polling, drops the queue and tells listeners', async () => {

@@ -65,6 +65,10 @@ export interface Telemetry<C extends Catalog> {
 
 const SHUTDOWN_RESERVE_MS = 250;
 
+// What the local log says once a sender accepted a batch: a spooled event is still waiting for the
+// detached sender, which logs it as sent later.
+const LOGGED_AS: Record<NonNullable<Sender['delivery']>, LogStatus> = { sent: 'sent', 'local-only': 'local-only', spooled: 'queued' };
+
 /** Creates a telemetry client. See DESIGN §2: all effects come in through options. */
 export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>): Telemetry<C> {
   const now = options.now ?? Date.now;
@@ -81,15 +85,17 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
+  // Called once per batch with one timestamp; every event's properties are shown in the log.
   const record = (events: readonly OutgoingEvent[], status: LogStatus, reason?: string) => {
     if (!options.localLog || events.length === 0) return;
+    const time = new Date(now()).toISOString();
     const entries: LogEntry[] = events.map((e) => ({
-      time: new Date(now()).toISOString(),
+      time,
       uuid: e.uuid,
       event: e.event,
       status,
-      ...(reason ? { reason } : {}),
-      ...(status === 'queued' || status === 'preview' || status === 'local-only' ? { properties: e.properties } : {}),
+      reason,
+      properties: e.properties,
     }));
     guard('local log', () => options.localLog?.record(entries));
   };
@@ -142,8 +148,8 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
       record([event], 'preview');
       return;
     }
+    // Logged when its fate is known (sent, spooled, kept local or dropped), so tracking itself stays cheap.
     queue.push(event);
-    record([event], 'queued');
     logger.trace('telemetry: enqueued', { event: event.event, queued: queue.size });
     if (queue.size >= flushAt) void flush();
     else scheduleFlush();
@@ -153,8 +159,7 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     try {
       await options.sender.send(batch);
       counters.sent += batch.length;
-      const delivery = options.sender.delivery ?? 'sent';
-      if (delivery !== 'spooled') record(batch, delivery);
+      record(batch, LOGGED_AS[options.sender.delivery ?? 'sent']);
       logger.trace('telemetry: sent', { count: batch.length });
     } catch (error) {
       counters.failed += batch.length;
@@ -245,8 +250,7 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     }
     try {
       await options.sender.send([event]);
-      const delivery = options.sender.delivery ?? 'sent';
-      if (enabled && delivery !== 'spooled') record([event], delivery);
+      if (enabled) record([event], LOGGED_AS[options.sender.delivery ?? 'sent']);
       return true;
     } catch (error) {
       logger.trace('telemetry: explicit submission failed', { error: String(error) });

@@ -57,6 +57,8 @@ export interface DeploymentTelemetryOptions {
   /** Where preview and trace lines go (stderr). */
   write?: (line: string) => void;
   now?: () => number;
+  /** Queue capacity (SPEC §7: bounded, oldest dropped); 1,000 unless a benchmark needs a different bound. */
+  maxQueueSize?: number;
   /** Overrides the sender (benchmarks); by default PostHog when a key is configured, else local only. */
   sender?: Sender;
 }
@@ -113,7 +115,7 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     preview: isPreviewMode(options.env) ? createPreviewPrinter(write) : undefined,
     flushAt: 20,
     flushIntervalMs: intervals.flushMs,
-    maxQueueSize: 1000,
+    maxQueueSize: options.maxQueueSize ?? 1000,
     consentPollMs: intervals.consentPollMs,
   });
   const aggregates = new UsageAggregates();

@@ -39,11 +39,24 @@ describe('local transparency log', () => {
     expect(entries.at(-1)?.uuid).toBe('u99');
   });
 
-  it('writes a burst in one batch once enough entries are buffered', () => {
+  it('writes buffered entries shortly after recording, without an explicit flush', async () => {
     const path = join(temp.dir, 'events.log');
     const log = createLocalLog(path);
-    for (let i = 0; i < 256; i += 1) log.record([{ time: 't', uuid: `u${i}`, event: 'e', status: 'queued' }]);
-    expect(readLocalLog(path, 1000)).toHaveLength(256);
+    for (let i = 0; i < 300; i += 1) log.record([{ time: 't', uuid: `u${i}`, event: 'e', status: 'sent' }]);
+    expect(readLocalLog(path, 1000)).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(readLocalLog(path, 1000)).toHaveLength(300);
+  });
+
+  it('keeps only what fits when a burst is larger than the log', () => {
+    const path = join(temp.dir, 'events.log');
+    const log = createLocalLog(path, 2000);
+    for (let i = 0; i < 1000; i += 1) log.record([{ time: 't', uuid: `u${i}`, event: 'e', status: 'sent' }]);
+    log.flush?.();
+    const entries = readLocalLog(path, 1000);
+    expect(entries.length).toBeGreaterThan(10);
+    expect(entries.length).toBeLessThan(60);
+    expect(entries.at(-1)?.uuid).toBe('u999');
   });
 
   it('reads nothing from a missing log', () => {

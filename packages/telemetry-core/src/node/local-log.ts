@@ -8,16 +8,24 @@ export const DEFAULT_LOG_MAX_BYTES = 256 * 1024;
 
 /** A JSONL transparency log of every event sent or that would have been, rotated at `maxBytes`. */
 export function createLocalLog(path: string, maxBytes = DEFAULT_LOG_MAX_BYTES): LocalLog {
-  // Entries are buffered and written in batches: one locked append per burst, not one per event, so that
-  // logging never becomes the cost of tracking.
+  // Recording only keeps references; lines are formatted and written off the hot path, in batches. A burst
+  // larger than the log can hold is trimmed to its newest entries before formatting, since the rotation would
+  // discard the rest anyway.
   let buffer: LogEntry[] = [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let scheduled: ReturnType<typeof setTimeout> | undefined;
   const write = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
+    if (scheduled) clearTimeout(scheduled);
+    scheduled = undefined;
     if (buffer.length === 0) return;
-    const text = buffer.map((entry) => JSON.stringify(entry)).join('\n');
+    const lines: string[] = [];
+    let bytes = 0;
+    for (let i = buffer.length - 1; i >= 0 && bytes < maxBytes; i -= 1) {
+      const line = JSON.stringify(buffer[i]);
+      lines.push(line);
+      bytes += line.length + 1;
+    }
     buffer = [];
+    const text = `${lines.reverse().join('\n')}\n`;
     withFileLockSync(path, () => {
       mkdirSync(dirname(path), { recursive: true });
       let size = 0;
@@ -25,23 +33,26 @@ export function createLocalLog(path: string, maxBytes = DEFAULT_LOG_MAX_BYTES): 
         size = statSync(path).size;
       } catch {}
       if (size > 0 && size + text.length > maxBytes) renameSync(path, `${path}.1`);
-      appendFileSync(path, `${text}\n`, { mode: 0o600 });
+      appendFileSync(path, text, { mode: 0o600 });
     });
   };
   return {
     record(entries) {
-      buffer.push(...entries);
-      if (buffer.length >= BUFFERED_ENTRIES) return write();
-      if (!timer) {
-        timer = setTimeout(write, 200);
-        timer.unref?.();
+      for (const entry of entries) buffer.push(entry);
+      // Trimmed in large steps so that a long burst costs O(1) per entry.
+      if (buffer.length > 2 * MAX_BUFFERED) buffer = buffer.slice(-MAX_BUFFERED);
+      if (!scheduled) {
+        scheduled = setTimeout(write, WRITE_DELAY_MS);
+        scheduled.unref?.();
       }
     },
     flush: write,
   };
 }
 
-const BUFFERED_ENTRIES = 256;
+// Writes happen at most this often, and the buffer never holds more than the log could keep.
+const WRITE_DELAY_MS = 200;
+const MAX_BUFFERED = 20_000;
 
 function readEntries(path: string): LogEntry[] {
   let text: string;
