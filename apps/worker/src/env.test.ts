@@ -8,12 +8,27 @@ describe('readWorkerEnv', () => {
   });
 
   it('defaults to the local web app and a one-second poll', () => {
-    expect(readWorkerEnv({ ELMO_INTERNAL_TOKEN: 't' })).toEqual({
+    expect(readWorkerEnv({ ELMO_INTERNAL_TOKEN: 't' })).toMatchObject({
       webUrl: 'http://127.0.0.1:1515',
       internalToken: 't',
       pollIntervalMs: 1000,
+      telemetryFlushMs: undefined,
     });
     expect(readWorkerEnv({ ELMO_INTERNAL_TOKEN: 't', ELMO_PORT: '4000' }).webUrl).toBe('http://127.0.0.1:4000');
+  });
+
+  it('reads the deployment folder and passes only telemetry variables on to telemetry', () => {
+    const env = readWorkerEnv({
+      ELMO_INTERNAL_TOKEN: 't',
+      ELMO_HOME: '/srv/elmo',
+      DO_NOT_TRACK: '1',
+      HOME: '/root',
+      ELMO_VERSION: '2.0.0',
+    });
+    expect(env.home).toBe('/srv/elmo');
+    expect(env.productVersion).toBe('2.0.0');
+    expect(env.telemetryEnv.DO_NOT_TRACK).toBe('1');
+    expect(env.telemetryEnv).not.toHaveProperty('HOME');
   });
 
   it('takes the web URL and poll interval from the environment', () => {

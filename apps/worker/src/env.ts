@@ -1,4 +1,10 @@
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
 // The only file of the worker that reads process.env: everything else receives a WorkerEnv.
+
+const packageVersion: string = createRequire(import.meta.url)('../package.json').version;
 
 /** Configuration of one worker process. */
 export interface WorkerEnv {
@@ -8,7 +14,25 @@ export interface WorkerEnv {
   internalToken: string;
   /** Pause between claims when there is no work (`ELMO_WORKER_POLL_MS`, default 1000). */
   pollIntervalMs: number;
+  /** Deployment folder (`ELMO_HOME`, default `~/.elmo`): its `.env` holds DEPLOYMENT_ID and the live opt-out. */
+  home: string;
+  /** The Elmo version (`ELMO_VERSION`, set by `elmo start`; else this package's version). */
+  productVersion: string;
+  /** The variables telemetry reads from the process env: the operator's kill switches, destination, modes. */
+  telemetryEnv: Record<string, string | undefined>;
+  /** Test knob (`ELMO_TELEMETRY_FLUSH_MS`): a shorter flush interval, same behaviour. */
+  telemetryFlushMs: number | undefined;
 }
+
+const TELEMETRY_VARIABLES = [
+  'DO_NOT_TRACK',
+  'DISABLE_TELEMETRY',
+  'DEPLOYMENT_ID',
+  'ELMO_POSTHOG_HOST',
+  'ELMO_POSTHOG_KEY',
+  'ELMO_TELEMETRY_DEBUG',
+  'LOG_LEVEL',
+];
 
 /** A configuration problem, explained in one line. */
 export class ConfigError extends Error {
@@ -38,5 +62,14 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
   if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 10 || pollIntervalMs > 600_000) {
     throw new ConfigError(`ELMO_WORKER_POLL_MS must be a whole number of milliseconds from 10 to 600000, not ${poll}`);
   }
-  return { webUrl: webUrl.replace(/\/+$/, ''), internalToken, pollIntervalMs };
+  const flushMs = Number(env.ELMO_TELEMETRY_FLUSH_MS);
+  return {
+    webUrl: webUrl.replace(/\/+$/, ''),
+    internalToken,
+    pollIntervalMs,
+    home: resolve(nonEmpty(env.ELMO_HOME) ?? join(homedir(), '.elmo')),
+    productVersion: nonEmpty(env.ELMO_VERSION) ?? packageVersion,
+    telemetryEnv: Object.fromEntries(TELEMETRY_VARIABLES.map((name) => [name, env[name]])),
+    telemetryFlushMs: Number.isFinite(flushMs) && flushMs > 0 ? flushMs : undefined,
+  };
 }

@@ -1,3 +1,4 @@
+import { createDeploymentTelemetry } from '@elmo/elmo-telemetry/deployment';
 import type { WorkerEnv } from './env.js';
 
 // The seam between the worker and telemetry: the worker calls these and knows nothing of what they do.
@@ -19,9 +20,26 @@ export const noopWorkerTelemetryHooks: WorkerTelemetryHooks = {
   shutdown: async () => {},
 };
 
-/** Creates the worker process's hooks; called once. Telemetry is wired in here. */
-export function createWorkerTelemetryHooks(_env: WorkerEnv): WorkerTelemetryHooks {
-  return noopWorkerTelemetryHooks;
+/** Creates the worker process's telemetry: lifecycle events keyed by the deployment id, live opt-out. */
+export function createWorkerTelemetryHooks(env: WorkerEnv): WorkerTelemetryHooks {
+  const telemetry = createDeploymentTelemetry({
+    component: 'worker',
+    deploymentDir: env.home,
+    env: env.telemetryEnv,
+    productVersion: env.productVersion,
+    intervals: env.telemetryFlushMs ? { flushMs: env.telemetryFlushMs } : undefined,
+  });
+  let started = false;
+  return {
+    ready() {
+      if (started) return;
+      started = true;
+      telemetry.started();
+    },
+    // Report outcomes are counted by the web app, which owns the jobs; the worker adds nothing per job.
+    jobDone() {},
+    shutdown: () => telemetry.shutdown(2000),
+  };
 }
 
 /** Wraps hooks so a throwing implementation can never stop a job or block shutdown. */

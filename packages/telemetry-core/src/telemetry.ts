@@ -67,7 +67,11 @@ const SHUTDOWN_RESERVE_MS = 250;
 
 // What the local log says once a sender accepted a batch: a spooled event is still waiting for the
 // detached sender, which logs it as sent later.
-const LOGGED_AS: Record<NonNullable<Sender['delivery']>, LogStatus> = { sent: 'sent', 'local-only': 'local-only', spooled: 'queued' };
+const LOGGED_AS: Record<NonNullable<Sender['delivery']>, LogStatus> = {
+  sent: 'sent',
+  'local-only': 'local-only',
+  spooled: 'queued',
+};
 
 /** Creates a telemetry client. See DESIGN §2: all effects come in through options. */
 export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>): Telemetry<C> {

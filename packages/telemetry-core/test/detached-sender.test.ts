@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { type Sink, startSink } from '@elmo/posthog-sink';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingEvent } from '../src/envelope.js';
-import { DETACHED_SENDER_ENTRY, startDetachedSender } from '../src/node/detached-sender.js';
+import { detachedSenderEntry, startDetachedSender } from '../src/node/detached-sender.js';
 import { readLocalLog } from '../src/node/local-log.js';
 import { openSpool } from '../src/node/spool.js';
 import { makeTempDir } from '../src/testing/temp-dir.js';
 
 // Tests import the sources, but the detached sender runs the built entry file.
-const ENTRY = DETACHED_SENDER_ENTRY.replace('/src/', '/dist/').replace(/\.ts$/, '.js');
+const ENTRY = detachedSenderEntry().replace('/src/', '/dist/').replace(/\.ts$/, '.js');
 
 let temp: ReturnType<typeof makeTempDir>;
 let sink: Sink;

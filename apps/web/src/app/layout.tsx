@@ -2,7 +2,11 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { NavLink } from '../components/nav-link';
+import { TelemetryScript } from '../components/telemetry-script';
+import { getRuntime } from '../server/runtime';
 import './globals.css';
+
+export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = {
   title: { default: 'Elmo', template: '%s · Elmo' },
@@ -10,7 +14,9 @@ export const metadata: Metadata = {
 };
 
 /** The frame of every page: skip link, header with navigation, main content. */
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Decided per request: a page loaded after consent is withdrawn carries no analytics code at all.
+  const browserTelemetry = (await getRuntime()).telemetry.browserConfig();
   return (
     <html lang="en">
       <body>
@@ -31,6 +37,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <main id="main" className="container">
           {children}
         </main>
+        {browserTelemetry ? <TelemetryScript config={browserTelemetry} /> : null}
       </body>
     </html>
   );

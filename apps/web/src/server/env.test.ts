@@ -12,7 +12,36 @@ describe('readWebEnv', () => {
       internalToken: null,
       migrationsDir: '/srv/elmo/apps/web/drizzle',
       manualSignalHandling: false,
+      productVersion: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      telemetryEnv: {
+        DO_NOT_TRACK: undefined,
+        DISABLE_TELEMETRY: undefined,
+        DEPLOYMENT_ID: undefined,
+        ELMO_POSTHOG_HOST: undefined,
+        ELMO_POSTHOG_KEY: undefined,
+        ELMO_TELEMETRY_DEBUG: undefined,
+        LOG_LEVEL: undefined,
+      },
+      telemetryIntervals: { flushMs: undefined, usageMs: undefined },
+      telemetryAllowHeadless: false,
     });
+  });
+
+  it('passes only telemetry variables on to telemetry, and reads the test knobs', () => {
+    const env = readWebEnv(
+      {
+        DO_NOT_TRACK: '1',
+        HOME: '/root',
+        ELMO_TELEMETRY_FLUSH_MS: '200',
+        ELMO_TELEMETRY_USAGE_MS: 'x',
+        ELMO_VERSION: '9.9.9',
+      },
+      '/x',
+    );
+    expect(env.telemetryEnv.DO_NOT_TRACK).toBe('1');
+    expect(env.telemetryEnv).not.toHaveProperty('HOME');
+    expect(env.telemetryIntervals).toEqual({ flushMs: 200, usageMs: undefined });
+    expect(env.productVersion).toBe('9.9.9');
   });
 
   it('reads the deployment folder, PostgreSQL URL, token and signal mode', () => {

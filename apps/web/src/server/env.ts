@@ -1,5 +1,8 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import packageJson from '../../package.json' with { type: 'json' };
+
+const packageVersion: string = packageJson.version;
 
 // The only file of the web app that reads process.env: everything else receives a WebEnv.
 
@@ -17,7 +20,30 @@ export interface WebEnv {
   migrationsDir: string;
   /** True when Next leaves SIGINT/SIGTERM to us (`NEXT_MANUAL_SIG_HANDLE`), so the database closes cleanly. */
   manualSignalHandling: boolean;
+  /** The Elmo version this server runs (`ELMO_VERSION`, set by `elmo start`; else this package's version). */
+  productVersion: string;
+  /** The variables telemetry reads from the process env: the operator's kill switches, destination, modes. */
+  telemetryEnv: Record<string, string | undefined>;
+  /** Test knobs (`ELMO_TELEMETRY_FLUSH_MS`, `ELMO_TELEMETRY_USAGE_MS`): shorter intervals, same behaviour. */
+  telemetryIntervals: { flushMs?: number; usageMs?: number };
+  /** Test knob (`ELMO_TELEMETRY_ALLOW_HEADLESS`): posthog-js otherwise ignores headless browsers. */
+  telemetryAllowHeadless: boolean;
 }
+
+const TELEMETRY_VARIABLES = [
+  'DO_NOT_TRACK',
+  'DISABLE_TELEMETRY',
+  'DEPLOYMENT_ID',
+  'ELMO_POSTHOG_HOST',
+  'ELMO_POSTHOG_KEY',
+  'ELMO_TELEMETRY_DEBUG',
+  'LOG_LEVEL',
+];
+
+const positiveNumber = (value: string | undefined): number | undefined => {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n > 0 ? n : undefined;
+};
 
 const nonEmpty = (value: string | undefined): string | null => (value?.trim() ? value.trim() : null);
 
@@ -32,5 +58,12 @@ export function readWebEnv(env: Record<string, string | undefined> = process.env
     internalToken: nonEmpty(env.ELMO_INTERNAL_TOKEN),
     migrationsDir: resolve(/*turbopackIgnore: true*/ cwd, 'drizzle'),
     manualSignalHandling: Boolean(nonEmpty(env.NEXT_MANUAL_SIG_HANDLE)),
+    productVersion: nonEmpty(env.ELMO_VERSION) ?? packageVersion,
+    telemetryEnv: Object.fromEntries(TELEMETRY_VARIABLES.map((name) => [name, env[name]])),
+    telemetryIntervals: {
+      flushMs: positiveNumber(env.ELMO_TELEMETRY_FLUSH_MS),
+      usageMs: positiveNumber(env.ELMO_TELEMETRY_USAGE_MS),
+    },
+    telemetryAllowHeadless: env.ELMO_TELEMETRY_ALLOW_HEADLESS === '1',
   };
 }

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { type Database, openDatabase } from './db/database';
 import { readWebEnv, type WebEnv } from './env';
 import { createRepositories, type Repositories } from './repositories';
-import { createDeploymentTelemetryHooks, type DeploymentTelemetryHooks, guardTelemetryHooks } from './telemetry-hooks';
+import { createInertWebTelemetry, createWebTelemetry, type WebTelemetry } from './telemetry';
+import { type DeploymentTelemetryHooks, guardTelemetryHooks, noopTelemetryHooks } from './telemetry-hooks';
 
 /** Everything a request needs: configuration, database, repositories, telemetry hooks. */
 export interface WebRuntime {
@@ -10,6 +11,8 @@ export interface WebRuntime {
   database: Database;
   repos: Repositories;
   hooks: DeploymentTelemetryHooks;
+  /** Telemetry state and controls for the settings page, the layout and /ingest. */
+  telemetry: WebTelemetry;
   /** Reports the current brand/prompt totals to the hooks. */
   reportTotals(): Promise<void>;
 }
@@ -33,19 +36,22 @@ function slot(): Slot {
   return global[SLOT];
 }
 
-/** Assembles a runtime around an open, migrated database. */
+/** Assembles a runtime around an open, migrated database; tests may pass plain hooks instead of telemetry. */
 export function createWebRuntime(parts: {
   env: WebEnv;
   database: Database;
-  hooks: DeploymentTelemetryHooks;
+  telemetry?: WebTelemetry;
+  hooks?: DeploymentTelemetryHooks;
 }): WebRuntime {
   const repos = createRepositories(parts.database.db);
-  const hooks = guardTelemetryHooks(parts.hooks);
+  const telemetry = parts.telemetry ?? createInertWebTelemetry(parts.hooks ?? noopTelemetryHooks);
+  const hooks = guardTelemetryHooks(telemetry);
   return {
     env: parts.env,
     database: parts.database,
     repos,
     hooks,
+    telemetry,
     async reportTotals() {
       hooks.totals(await repos.brands.totals());
     },
@@ -63,7 +69,7 @@ async function startRuntime(env: WebEnv): Promise<WebRuntime> {
     await database.close().catch(() => undefined);
     throw new StartupError(`database migration failed: ${describeError(error)}`, { cause: error });
   }
-  return createWebRuntime({ env, database, hooks: createDeploymentTelemetryHooks(env) });
+  return createWebRuntime({ env, database, telemetry: createWebTelemetry(env) });
 }
 
 /** Makes `runtime` the process's runtime (tests call route handlers in-process this way). */

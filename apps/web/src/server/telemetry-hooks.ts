@@ -1,5 +1,3 @@
-import type { WebEnv } from './env';
-
 // The seam between the product and telemetry. The app calls these at the right moments and knows nothing of
 // what they do; the default does nothing, so the product works (and is tested) on its own.
 
@@ -34,11 +32,6 @@ export const noopTelemetryHooks: DeploymentTelemetryHooks = {
   ready() {},
   shutdown: async () => {},
 };
-
-/** Creates the web process's hooks; called once per process. Telemetry is wired in here. */
-export function createDeploymentTelemetryHooks(_env: WebEnv): DeploymentTelemetryHooks {
-  return noopTelemetryHooks;
-}
 
 /** Wraps hooks so a throwing implementation can never fail a request or block shutdown. */
 export function guardTelemetryHooks(hooks: DeploymentTelemetryHooks): DeploymentTelemetryHooks {

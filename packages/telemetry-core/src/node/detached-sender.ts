@@ -55,15 +55,17 @@ export function releaseSenderSlot(pidFile: string): void {
   });
 }
 
-/** The sender's entry file, shipped beside this module. */
-export const DETACHED_SENDER_ENTRY = fileURLToPath(new URL('./sender-process.js', import.meta.url));
+/** The sender's entry file, shipped beside this module (resolved on use: bundlers rewrite module URLs). */
+export function detachedSenderEntry(): string {
+  return fileURLToPath(new URL('./sender-process.js', import.meta.url));
+}
 
 /**
  * Starts the detached sender when the spool has events and no sender is running. The child is unref'd,
  * gets no terminal and an empty environment (nothing like NODE_OPTIONS can load code into it), and runs in
  * the spool's folder. Returns the child's pid, or undefined when nothing was started.
  */
-export function startDetachedSender(config: DetachedSenderConfig, entry = DETACHED_SENDER_ENTRY): number | undefined {
+export function startDetachedSender(config: DetachedSenderConfig, entry = detachedSenderEntry()): number | undefined {
   if (openSpool(config.spoolPath).isEmpty()) return undefined;
   if (runningSenderPid(config.pidFile) !== undefined) return undefined;
   const child = spawn(process.execPath, [entry, JSON.stringify(config)], {

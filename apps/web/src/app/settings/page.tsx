@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { TelemetryPanel } from '../../components/telemetry-panel';
 import { getRuntime } from '../../server/runtime';
 
 export const dynamic = 'force-dynamic';
@@ -15,9 +16,9 @@ function describeDatabaseUrl(url: string): string {
   }
 }
 
-/** Settings: where this deployment keeps its data, and (filled in by telemetry) the telemetry choice. */
+/** Settings: where this deployment keeps its data, and the telemetry choice. */
 export default async function SettingsPage() {
-  const { env, database } = await getRuntime();
+  const { env, database, telemetry } = await getRuntime();
   return (
     <>
       <h1>Settings</h1>
@@ -50,11 +51,7 @@ export default async function SettingsPage() {
         </dl>
       </section>
 
-      {/* TELEMETRY PLACEHOLDER — the telemetry integration replaces this section (switch, status, latest events). */}
-      <section className="card" id="telemetry" aria-labelledby="telemetry-heading" data-placeholder="telemetry">
-        <h2 id="telemetry-heading">Telemetry</h2>
-        <p className="placeholder">Telemetry settings will appear here.</p>
-      </section>
+      <TelemetryPanel state={telemetry.panel()} />
     </>
   );
 }

@@ -1,0 +1,55 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { callApi } from '../lib/api-client';
+
+/**
+ * The telemetry switch: writes DISABLE_TELEMETRY in the deployment .env through the settings API. When an
+ * operator's environment variable forces telemetry off, the switch is disabled and names the variable.
+ */
+export function TelemetrySwitch({ enabled, lockedBy }: { enabled: boolean; lockedBy: string | null }) {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function toggle() {
+    setBusy(true);
+    setError(null);
+    const result = await callApi('/api/settings/telemetry', { method: 'POST', body: { enabled: !enabled } });
+    setBusy(false);
+    if (!result.ok) return setError(result.message);
+    // A full reload, so that the browser's analytics are loaded (or left out) according to the new choice.
+    window.location.reload();
+    router.refresh();
+  }
+
+  return (
+    <div className="telemetry-switch">
+      <button
+        type="button"
+        role="switch"
+        aria-checked={enabled}
+        aria-describedby={lockedBy ? 'telemetry-locked' : undefined}
+        className={`switch${enabled ? ' on' : ''}`}
+        onClick={toggle}
+        disabled={busy || lockedBy !== null}
+      >
+        <span className="switch-track" aria-hidden="true">
+          <span className="switch-thumb" />
+        </span>
+        <span className="switch-label">Share anonymous telemetry</span>
+      </button>
+      {lockedBy ? (
+        <p id="telemetry-locked" className="muted">
+          Locked off by the <code>{lockedBy}</code> environment variable of the server process.
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,139 @@
+import { API_ROUTES, type ApiRoute, collectedSummary, ELMO, elmoCatalog } from '@elmo/elmo-telemetry';
+import {
+  createDeploymentTelemetry,
+  DEFAULT_INTERVALS,
+  type DeploymentTelemetry,
+  handleIngest,
+} from '@elmo/elmo-telemetry/deployment';
+import { deploymentPaths, describeDestination } from '@elmo/elmo-telemetry/node';
+import { isTruthy, type LogEntry } from '@elmo/telemetry-core';
+import { readLocalLog, updateEnvFile } from '@elmo/telemetry-core/node';
+import type { WebEnv } from './env';
+import type { DeploymentTelemetryHooks } from './telemetry-hooks';
+
+/** What the settings page shows about telemetry. */
+export interface TelemetryPanelState {
+  enabled: boolean;
+  source: string;
+  reason: string;
+  /** The process-env variable that forces telemetry off, if any: the switch is then locked. */
+  lockedBy: string | null;
+  maskedDeploymentId: string | null;
+  destination: string;
+  envFile: string;
+  collected: string[];
+  neverCollected: string[];
+  recent: LogEntry[];
+}
+
+/** What the browser needs to load posthog-js; null means it must not be loaded at all. */
+export interface BrowserTelemetryConfig {
+  token: string;
+  apiHost: '/ingest';
+  distinctId: string;
+  allowed: Record<string, readonly string[]>;
+  common: Record<string, unknown>;
+  allowHeadless: boolean;
+}
+
+/** The web process's telemetry: the product's hooks plus what the settings page, layout and /ingest need. */
+export interface WebTelemetry extends DeploymentTelemetryHooks {
+  panel(): TelemetryPanelState;
+  /** Writes DISABLE_TELEMETRY in the deployment .env; refused while a process-env kill switch forces it. */
+  setEnabled(enabled: boolean): { ok: true } | { ok: false; lockedBy: string };
+  browserConfig(): BrowserTelemetryConfig | null;
+  ingest(request: Request, path: string[]): Promise<Response>;
+}
+
+const KILL_SWITCHES = [ELMO.env.doNotTrack, ELMO.env.disableTelemetry];
+const isApiRoute = (route: string): route is ApiRoute => (API_ROUTES as readonly string[]).includes(route);
+
+/** The operator's own kill switch in the process env, if one is set. */
+export function processKillSwitch(env: Readonly<Record<string, string | undefined>>): string | null {
+  return KILL_SWITCHES.find((name) => isTruthy(env[name])) ?? null;
+}
+
+/** Creates the web process's telemetry from its configuration; called once per process. */
+export function createWebTelemetry(env: WebEnv): WebTelemetry {
+  const totals = { brands_total: 0, prompts_total: 0 };
+  const deployment: DeploymentTelemetry = createDeploymentTelemetry({
+    component: 'web',
+    deploymentDir: env.home,
+    env: env.telemetryEnv,
+    productVersion: env.productVersion,
+    intervals: { ...DEFAULT_INTERVALS, ...env.telemetryIntervals },
+    totals: async () => ({ ...totals }),
+  });
+  const paths = deploymentPaths(env.home);
+  return {
+    featureUsed: (name, n) => deployment.featureUsed(name, n),
+    totals(t) {
+      Object.assign(totals, t);
+    },
+    apiRequest(r) {
+      if (isApiRoute(r.route)) deployment.apiRequest({ ...r, route: r.route });
+    },
+    ready() {
+      deployment.reportVersion();
+      deployment.started();
+    },
+    shutdown: () => deployment.shutdown(2000),
+    panel() {
+      const decision = deployment.consent();
+      const id = deployment.deploymentId();
+      const summary = collectedSummary(elmoCatalog);
+      return {
+        ...decision,
+        lockedBy: processKillSwitch(env.telemetryEnv),
+        maskedDeploymentId: id ? `${id.slice(0, 8)}…` : null,
+        destination: describeDestination(deployment.destination),
+        envFile: paths.envFile,
+        collected: summary.collected,
+        neverCollected: summary.neverCollected,
+        recent: readLocalLog(paths.logFile, 15).reverse(),
+      };
+    },
+    setEnabled(enabled) {
+      const lockedBy = processKillSwitch(env.telemetryEnv);
+      if (lockedBy) return { ok: false, lockedBy };
+      updateEnvFile(paths.envFile, { [ELMO.env.disableTelemetry]: enabled ? null : '1' });
+      return { ok: true };
+    },
+    browserConfig() {
+      const distinctId = deployment.deploymentId();
+      if (!deployment.consent().enabled || !deployment.destination || !distinctId) return null;
+      return {
+        token: deployment.destination.apiKey,
+        apiHost: '/ingest',
+        distinctId,
+        allowed: { $pageview: Object.keys(elmoCatalog.events.$pageview.properties) },
+        common: { source: 'browser', product_version: env.productVersion, deployment_mode: 'local' },
+        allowHeadless: env.telemetryAllowHeadless,
+      };
+    },
+    ingest: (request, path) =>
+      handleIngest(request, path, { consent: deployment.consent, destination: () => deployment.destination }),
+  };
+}
+
+/** Telemetry that is off and does nothing: for in-process tests that bring their own hooks. */
+export function createInertWebTelemetry(hooks: DeploymentTelemetryHooks): WebTelemetry {
+  return {
+    ...hooks,
+    panel: () => ({
+      enabled: false,
+      source: 'test',
+      reason: 'telemetry is not wired in this runtime',
+      lockedBy: null,
+      maskedDeploymentId: null,
+      destination: describeDestination(undefined),
+      envFile: '',
+      collected: [],
+      neverCollected: [],
+      recent: [],
+    }),
+    setEnabled: () => ({ ok: true }),
+    browserConfig: () => null,
+    ingest: async () => Response.json({ status: 1 }),
+  };
+}
