@@ -1,0 +1,100 @@
+import { ELMO } from '@elmo/elmo-telemetry';
+import { describeDestination, resolveDestination } from '@elmo/elmo-telemetry/node';
+import { isUuid } from '@elmo/telemetry-core';
+import { openSpool } from '@elmo/telemetry-core/node';
+import { Command, Option } from 'commander';
+import { type CommandContext, dirOption, printLines } from '../command-context.js';
+import { deploymentDirFor, isUnusable, readDeployment } from '../deployment/deployment.js';
+import { describeFileProblem } from '../file-problem.js';
+import { readConsentSnapshot } from '../telemetry/consent-snapshot.js';
+import { maskId } from '../telemetry/install-id.js';
+
+/** Options of `elmo telemetry status`. */
+export interface TelemetryStatusOptions {
+  dir?: string;
+  json?: boolean;
+}
+
+/** The `--json` shape of `elmo telemetry status`: ids unmasked, null when absent. */
+export interface TelemetryStatusReport {
+  enabled: boolean;
+  source: string;
+  reason: string;
+  installId: string | null;
+  deploymentId: string | null;
+  configPath: string;
+  configState: string;
+  envPath: string;
+  envState: string;
+  endpoint: string | null;
+  destination: string;
+  /** Events spooled and not yet sent. */
+  pending: number;
+  logPath: string;
+}
+
+/** Reads the telemetry state from the files it is decided from; writes nothing. */
+export function readTelemetryStatus(context: CommandContext, options: { dir?: string }): TelemetryStatusReport {
+  const { deps } = context;
+  const dir = deploymentDirFor(deps, options.dir);
+  const snapshot = readConsentSnapshot(deps, dir);
+  const deployment = readDeployment(dir);
+  const destination = resolveDestination(deps.env, deployment.values);
+  const installId = snapshot.config.status === 'ok' ? snapshot.config.data[ELMO.configKeys.installId] : undefined;
+  const deploymentId = deployment.values[ELMO.env.deploymentId];
+  const stateOf = (path: string, state: typeof snapshot.config | typeof snapshot.deploymentEnv) =>
+    isUnusable(state) ? describeFileProblem(path, state) : state.status;
+  return {
+    enabled: snapshot.decision.enabled,
+    source: snapshot.decision.source,
+    reason: snapshot.decision.reason,
+    installId: isUuid(installId) ? installId : null,
+    deploymentId: deploymentId ? deploymentId : null,
+    configPath: snapshot.paths.configFile,
+    configState: stateOf(snapshot.paths.configFile, snapshot.config),
+    envPath: snapshot.envPath,
+    envState: stateOf(snapshot.envPath, snapshot.deploymentEnv),
+    endpoint: destination ? destination.host : null,
+    destination: describeDestination(destination),
+    pending: openSpool(snapshot.paths.spoolFile).read().length,
+    logPath: snapshot.paths.logFile,
+  };
+}
+
+function formatReport(report: TelemetryStatusReport): string[] {
+  const howToChange = report.enabled
+    ? ['Turn it off:  elmo telemetry disable   (or DO_NOT_TRACK=1 for one command)']
+    : report.source.startsWith('env:')
+      ? [`Turn it on:   unset ${report.source.slice(4)} (an environment variable can only turn telemetry off)`]
+      : ['Turn it on:   elmo telemetry enable'];
+  return [
+    `Telemetry: ${report.enabled ? 'enabled' : 'disabled'}`,
+    `  why:            ${report.reason} [source: ${report.source}]`,
+    `  install id:     ${report.installId ? maskId(report.installId) : 'none (created with the first event sent)'}`,
+    `  deployment id:  ${report.deploymentId ? maskId(report.deploymentId) : 'none (no DEPLOYMENT_ID in the deployment .env)'}`,
+    `  user config:    ${report.configPath} (${report.configState})`,
+    `  deployment:     ${report.envPath} (${report.envState})`,
+    `  destination:    ${report.destination}`,
+    `  pending:        ${report.pending} event${report.pending === 1 ? '' : 's'} waiting to be sent`,
+    `  local log:      ${report.logPath} (elmo telemetry log)`,
+    '',
+    ...howToChange,
+    'What is collected: docs/TELEMETRY.md; preview events without sending: ELMO_TELEMETRY_DEBUG=1',
+  ];
+}
+
+/** `elmo telemetry status`: the decision, its source and reason, both ids, the files and the destination. */
+export async function runTelemetryStatus(context: CommandContext, options: TelemetryStatusOptions): Promise<void> {
+  const report = readTelemetryStatus(context, options);
+  if (options.json) context.deps.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else printLines(context.deps, formatReport(report));
+}
+
+/** Declares `elmo telemetry status`. */
+export function makeTelemetryStatusCommand(context: CommandContext): Command {
+  return new Command('status')
+    .description('Show whether telemetry is on, why, both ids and where events go')
+    .addOption(dirOption())
+    .addOption(new Option('--json', 'print one JSON object (ids unmasked)'))
+    .action((options: TelemetryStatusOptions) => runTelemetryStatus(context, options));
+}

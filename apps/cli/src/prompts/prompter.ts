@@ -1,0 +1,22 @@
+/** One choice of a select question. */
+export interface PromptOption<V extends string> {
+  value: V;
+  label: string;
+  hint?: string;
+}
+
+/** The questions `elmo init` asks; a cancelled question (Ctrl-C, Esc) throws a CliError `interrupted`. */
+export interface Prompter {
+  intro(title: string): void;
+  note(message: string, title?: string): void;
+  outro(message: string): void;
+  select<V extends string>(question: { message: string; options: PromptOption<V>[]; initialValue?: V }): Promise<V>;
+  confirm(question: { message: string; initialValue: boolean }): Promise<boolean>;
+  /** Asks until `validate` returns undefined (it returns the problem otherwise). */
+  text(question: {
+    message: string;
+    placeholder?: string;
+    initialValue?: string;
+    validate?: (value: string) => string | undefined;
+  }): Promise<string>;
+}

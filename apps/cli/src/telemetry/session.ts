@@ -1,0 +1,207 @@
+import { ELMO, type ElmoCatalog, elmoCatalog, firstRunNotice } from '@elmo/elmo-telemetry';
+import {
+  cliPaths,
+  commonProperties,
+  createPreviewPrinter,
+  type Destination,
+  isPreviewMode,
+  isTraceMode,
+  resolveDestination,
+} from '@elmo/elmo-telemetry/node';
+import {
+  type ConsentDecision,
+  createLocalOnlySender,
+  createTelemetry,
+  type Sender,
+  type Telemetry,
+} from '@elmo/telemetry-core';
+import {
+  createLocalLog,
+  createTraceLogger,
+  openSpool,
+  startDetachedSender,
+  updateJsonFile,
+} from '@elmo/telemetry-core/node';
+import { deploymentDirFor, isUnusable, readDeployment } from '../deployment/deployment.js';
+import type { CliDeps } from '../deps.js';
+import { describeFileProblem } from '../file-problem.js';
+import { readConsentSnapshot } from './consent-snapshot.js';
+import { isNoticeDue } from './first-run-notice.js';
+import { ensureInstallId } from './install-id.js';
+import { createRoutedSpoolSender, explicitSpoolPaths } from './spool-routes.js';
+
+/** The telemetry of one CLI run: created lazily, inert while consent is off, finished once at exit. */
+export interface CliSession {
+  /** The telemetry client; creating it reads files but writes nothing. */
+  readonly telemetry: Telemetry<ElmoCatalog>;
+  /** Where events of this run would go (undefined: nowhere off the machine). */
+  destination(): Destination | undefined;
+  /** The deployment folder the command works on: its `.env` is a consent source and may name the destination. */
+  useDeployment(dir: string): void;
+  /** Whether the first-run notice is due (and so nothing may be sent in this run). */
+  isNoticeDue(): boolean;
+  /** Prints the first-run notice on stderr if it is due; nothing is sent in a run that showed it. */
+  showNoticeIfDue(): boolean;
+  /** One warning line per unusable user config or deployment `.env`, once per run. */
+  warnUnreadableFiles(): void;
+  /** Spools what was queued and starts the detached sender when there is something to send. Never throws. */
+  finish(): Promise<void>;
+}
+
+/** Test seams: an in-memory sender replaces the spool and the detached sender. */
+export interface CliSessionOptions {
+  sender?: Sender;
+}
+
+// The CLI never sends while a command runs: everything is flushed once, at exit, to the spool.
+const FLUSH_AT = 1000;
+
+/** Creates the telemetry session of one CLI run (SPEC §7: never slow, never lost, never loud). */
+export function createCliSession(deps: CliDeps, options: CliSessionOptions = {}): CliSession {
+  const paths = cliPaths(deps.env, deps.homedir);
+  const explicitPaths = explicitSpoolPaths(paths);
+  const logger = createTraceLogger(isTraceMode(deps.env), deps.stderr);
+  const preview = isPreviewMode(deps.env);
+  let deploymentDir = deploymentDirFor(deps, undefined);
+  // Set when this run must stay quiet whatever the files say: the notice was shown, or the config is unwritable.
+  let override: ConsentDecision | undefined;
+  let installId: string | undefined;
+  let resolvedDestination: { value: Destination | undefined } | undefined;
+  let client: Telemetry<ElmoCatalog> | undefined;
+  const warned = new Set<string>();
+
+  const consent = (): ConsentDecision => override ?? readConsentSnapshot(deps, deploymentDir).decision;
+
+  const identity = (): string | undefined => {
+    try {
+      installId ??= ensureInstallId(paths.configFile, deps.uuid);
+      return installId;
+    } catch (error) {
+      // A read-only or vanished home: telemetry is off for the rest of this run, silently.
+      override = {
+        enabled: false,
+        source: 'config',
+        reason: `disabled for this run: ${paths.configFile} could not be written`,
+      };
+      logger.trace('telemetry: install id could not be saved', { error: String(error) });
+      return undefined;
+    }
+  };
+
+  const destination = () => {
+    resolvedDestination ??= { value: resolveDestination(deps.env, readDeployment(deploymentDir).values) };
+    return resolvedDestination.value;
+  };
+
+  const createSender = (): Sender => {
+    if (options.sender) return options.sender;
+    if (!destination()) return createLocalOnlySender();
+    return createRoutedSpoolSender(elmoCatalog, {
+      tracked: openSpool(paths.spoolFile),
+      explicit: openSpool(explicitPaths.spoolFile),
+    });
+  };
+
+  const getClient = () => {
+    client ??= createTelemetry({
+      catalog: elmoCatalog,
+      consent,
+      identity,
+      sender: createSender(),
+      common: commonProperties({ source: 'cli', productVersion: deps.productVersion }),
+      sessionId: deps.uuid(),
+      now: deps.now,
+      uuid: deps.uuid,
+      logger,
+      localLog: createLocalLog(paths.logFile),
+      preview: preview ? createPreviewPrinter(deps.stderr) : undefined,
+      flushAt: FLUSH_AT,
+      flushIntervalMs: 0,
+    });
+    return client;
+  };
+
+  const startSenders = () => {
+    const target = destination();
+    if (!target || options.sender || preview) return;
+    const enabled = consent().enabled;
+    const common = { host: target.host, apiKey: target.apiKey, capMs: deps.senderCapMs };
+    // Disabled: tracked events already spooled stay put and no sender starts for them (SPEC §3 "inert").
+    if (enabled) {
+      startDetachedSender({
+        ...common,
+        spoolPath: paths.spoolFile,
+        pidFile: paths.senderPidFile,
+        logPath: paths.logFile,
+        ...(isTraceMode(deps.env) ? { traceFile: paths.senderTraceFile } : {}),
+      });
+    }
+    // An explicit submission is sent whatever the consent; while disabled it leaves no trace in the log.
+    startDetachedSender({
+      ...common,
+      spoolPath: explicitPaths.spoolFile,
+      pidFile: explicitPaths.senderPidFile,
+      ...(enabled ? { logPath: paths.logFile } : {}),
+    });
+  };
+
+  return {
+    get telemetry() {
+      return getClient();
+    },
+    destination,
+    useDeployment(dir) {
+      if (dir === deploymentDir) return;
+      deploymentDir = dir;
+      resolvedDestination = undefined;
+    },
+    isNoticeDue() {
+      if (override) return false;
+      const snapshot = readConsentSnapshot(deps, deploymentDir);
+      return isNoticeDue(snapshot.config, snapshot.decision);
+    },
+    showNoticeIfDue() {
+      if (override) return false;
+      try {
+        const snapshot = readConsentSnapshot(deps, deploymentDir);
+        if (!isNoticeDue(snapshot.config, snapshot.decision)) return false;
+        deps.stderr(`${firstRunNotice(elmoCatalog)}\n`);
+        override = {
+          enabled: false,
+          source: 'first-run-notice',
+          reason: 'the first-run notice was shown in this run, so nothing is sent in it',
+        };
+        updateJsonFile(paths.configFile, (data) => ({
+          ...data,
+          [ELMO.configKeys.noticeVersion]: elmoCatalog.consentVersion,
+        }));
+      } catch (error) {
+        logger.trace('telemetry: notice version could not be saved', { error: String(error) });
+      }
+      return override !== undefined;
+    },
+    warnUnreadableFiles() {
+      const snapshot = readConsentSnapshot(deps, deploymentDir);
+      const files: [string, typeof snapshot.config | typeof snapshot.deploymentEnv][] = [
+        [paths.configFile, snapshot.config],
+        [snapshot.envPath, snapshot.deploymentEnv],
+      ];
+      for (const [path, state] of files) {
+        if (!isUnusable(state) || warned.has(path)) continue;
+        warned.add(path);
+        deps.stderr(
+          `warning: ${describeFileProblem(path, state)}; elmo left it unchanged and telemetry is off for this run. Fix or delete it.\n`,
+        );
+      }
+    },
+    async finish() {
+      if (!client) return;
+      try {
+        await client.flush();
+        startSenders();
+      } catch (error) {
+        logger.trace('telemetry: finishing failed', { error: String(error) });
+      }
+    },
+  };
+}
