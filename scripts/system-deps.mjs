@@ -1,4 +1,4 @@
-// Installs the system programs the browser and PostgreSQL tests need (Debian's chromium and postgresql)
+// Installs the system programs the tests need (Debian's chromium, postgresql, and tmux for terminal tests)
 // when they are missing and we may install them; otherwise says what is missing and carries on, and the
 // tests that need them report it plainly.
 import { spawnSync } from 'node:child_process';
@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { quietEnv } from './bootstrap.mjs';
 
 const hasChromium = () => existsSync('/usr/bin/chromium');
+const hasTmux = () => existsSync('/usr/bin/tmux');
 const hasPostgres = () =>
   existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
 
@@ -14,6 +15,7 @@ export function ensureSystemDeps() {
   const missing = [];
   if (!hasChromium()) missing.push('chromium');
   if (!hasPostgres()) missing.push('postgresql');
+  if (!hasTmux()) missing.push('tmux');
   if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !existsSync('/usr/bin/apt-get')) {
