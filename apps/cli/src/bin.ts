@@ -15,6 +15,9 @@ import { createCliSession } from './telemetry/session.js';
 
 const SENDER_CAP_MS = 30_000;
 
+// Set while a command (`start`) handles Ctrl-C itself.
+let interruptHandler: (() => void) | undefined;
+
 function readProductVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return manifest.version;
@@ -42,6 +45,12 @@ const deps: CliDeps = {
   uuid: randomUUID,
   secret: () => randomBytes(32).toString('base64url'),
   senderCapMs: senderCapMs(process.env),
+  onInterrupt(handler) {
+    interruptHandler = handler;
+    return () => {
+      if (interruptHandler === handler) interruptHandler = undefined;
+    };
+  },
 };
 
 const session = createCliSession(deps);
@@ -58,7 +67,8 @@ async function end(failure: Failure | undefined, error?: unknown): Promise<never
   process.exit(failure?.exitCode ?? 0);
 }
 
-process.once('SIGINT', () => void end(INTERRUPTED));
+process.on('SIGINT', () => (interruptHandler ? interruptHandler() : void end(INTERRUPTED)));
+process.on('SIGTERM', () => (interruptHandler ? interruptHandler() : void end(INTERRUPTED)));
 
 try {
   await program.parseAsync(deps.argv, { from: 'user' });

@@ -24,4 +24,9 @@ export interface CliDeps {
   secret: () => string;
   /** Lifetime cap of the detached sender; 30 s unless a test knob overrides it in bin.ts. */
   senderCapMs: number;
+  /**
+   * Lets a long-running command (`start`) handle Ctrl-C and SIGTERM itself, instead of the default (end the
+   * run as interrupted). Returns a function that gives the signals back.
+   */
+  onInterrupt: (handler: () => void) => () => void;
 }

@@ -1,8 +1,13 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
-import { type CommandContext, dirOption } from '../command-context.js';
+import { type CommandContext, dirOption, printLines } from '../command-context.js';
+import { childEnvironment } from '../deployment/child-env.js';
+import { locateComponents } from '../deployment/components.js';
 import { deploymentDirFor, readDeployment } from '../deployment/deployment.js';
 import { resolvePort } from '../deployment/port.js';
+import { readRunState } from '../deployment/running.js';
+import { type RunningComponent, startComponent, waitUntilHealthy } from '../deployment/supervisor.js';
 import { describeFileProblem } from '../file-problem.js';
 
 /** Options of `elmo start`. */
@@ -11,9 +16,16 @@ export interface StartOptions {
   port?: string;
 }
 
+const START_TIMEOUT_MS = 90_000;
+const STOP_GRACE_MS = 10_000;
+// Next's own start-up banner repeats what `elmo start` prints itself.
+const NEXT_BANNER =
+  /^\s*(▲ Next\.js|- (Local|Network|Environments|Experiments):|✓ (Starting|Ready in|Running next\.config))/;
+
 /**
- * `elmo start`: checks its input and the deployment. Running web + worker is not wired yet; this module is
- * where that goes (children with the deployment `.env`, progress, the URL, graceful Ctrl-C).
+ * `elmo start`: runs the web app and the worker of a deployment as child processes with the deployment
+ * `.env`, shows progress while they come up, prints the URL, and on Ctrl-C (or SIGTERM) stops both
+ * gracefully, the web app last so that the worker can report its last job.
  */
 export async function runStart(context: CommandContext, options: StartOptions): Promise<void> {
   const { deps } = context;
@@ -30,10 +42,94 @@ export async function runStart(context: CommandContext, options: StartOptions): 
       `${describeFileProblem(deployment.paths.envFile, deployment.env)}; fix it, then try again`,
     );
   }
-  throw new CliError(
-    'start_failed',
-    `elmo start is not wired yet: it will run the web app and worker of ${dir} on http://localhost:${port}`,
-  );
+  const running = readRunState(dir);
+  if (running.state === 'running') {
+    throw new CliError(
+      'already_running',
+      `the deployment in ${dir} is already running (pid ${running.pid}); see \`elmo status\``,
+    );
+  }
+
+  const components = locateComponents();
+  const env = childEnvironment({
+    env: deps.env,
+    values: deployment.values,
+    home: dir,
+    port,
+    productVersion: deps.productVersion,
+  });
+  const url = `http://localhost:${port}`;
+  const write = deps.stderr;
+  const started: RunningComponent[] = [];
+  const pidFile = `${deployment.paths.dataDir}/elmo.pid`;
+  let stopping: Promise<void> | undefined;
+  const stopAll = () => {
+    // The worker first, so it can report its last job to the web app; then the web app.
+    stopping ??= (async () => {
+      for (const component of [...started].reverse()) await component.stop(STOP_GRACE_MS);
+      rmSync(pidFile, { force: true });
+    })();
+    return stopping;
+  };
+  const releaseInterrupt = deps.onInterrupt(() => {
+    write('\nStopping Elmo…\n');
+    void stopAll();
+  });
+
+  try {
+    mkdirSync(deployment.paths.dataDir, { recursive: true });
+    writeFileSync(pidFile, `${process.pid}\n${port}\n`);
+    write(`Starting Elmo from ${dir}…\n`);
+    const web = startComponent({
+      name: 'web',
+      ...components.web,
+      args: components.web.args(port),
+      env,
+      write,
+      quiet: (line) => NEXT_BANNER.test(line),
+    });
+    started.push(web);
+    let lastNote = 0;
+    const health = await waitUntilHealthy(`http://127.0.0.1:${port}/api/health`, web, {
+      timeoutMs: START_TIMEOUT_MS,
+      onWait(elapsedMs) {
+        if (elapsedMs - lastNote < 3000) return;
+        lastNote = elapsedMs;
+        write(
+          `  …web app still starting (${Math.round(elapsedMs / 1000)} s; a new embedded database takes a few seconds)\n`,
+        );
+      },
+    });
+    if (stopping) return await stopping;
+    if (health !== 'healthy') {
+      await stopAll();
+      const last = web.lastLines().at(-1);
+      throw new CliError(
+        'start_failed',
+        health === 'timeout'
+          ? `the web app did not answer on port ${port} within ${START_TIMEOUT_MS / 1000} s`
+          : `the web app stopped while starting${last ? `: ${last.replace(/^elmo-web:\s*/, '')}` : ''}`,
+      );
+    }
+    write('  web app ready\n');
+    const worker = startComponent({ name: 'worker', ...components.worker, env, write });
+    started.push(worker);
+    printLines(deps, [`Elmo is running at ${url}`, 'Press Ctrl-C to stop.']);
+
+    // Runs until Ctrl-C/SIGTERM (stopAll), or until a component exits on its own.
+    const first = await Promise.race(
+      started.map((component) => component.exited.then((code) => ({ component, code }))),
+    );
+    if (stopping) return await stopping;
+    await stopAll();
+    throw new CliError(
+      'start_failed',
+      `the ${first.component.name} stopped unexpectedly (exit code ${first.code ?? 'unknown'})`,
+    );
+  } finally {
+    releaseInterrupt();
+    if (!stopping) await stopAll();
+  }
 }
 
 /** Declares `elmo start` (alias `up`). */

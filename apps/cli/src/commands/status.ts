@@ -51,7 +51,7 @@ export function readStatus(context: CommandContext, options: StatusOptions): Sta
     running: run.state === 'running',
     pid: run.state === 'running' ? run.pid : null,
     pidFile: run.state === 'running' ? run.pidFile : null,
-    url: `http://localhost:${portOf(deps.env, deployment.values)}`,
+    url: `http://localhost:${(run.state === 'running' && run.port) || portOf(deps.env, deployment.values)}`,
     telemetry: { enabled: decision.enabled, source: decision.source, reason: decision.reason },
   };
 }

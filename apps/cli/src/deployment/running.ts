@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What the pid files of a deployment say. */
-export type RunState = { state: 'running'; pid: number; pidFile: string } | { state: 'stopped'; stalePidFile?: string };
+export type RunState =
+  | { state: 'running'; pid: number; pidFile: string; port?: number }
+  | { state: 'stopped'; stalePidFile?: string };
 
 function isAlive(pid: number): boolean {
   try {
@@ -13,12 +15,18 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function readPid(path: string): number | undefined {
+// A pid file holds the pid on its first line; `elmo start` writes the web port on the second.
+function readPidFile(path: string): { pid?: number; port?: number } {
   try {
-    const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    const [pidLine, portLine] = readFileSync(path, 'utf8').split('\n');
+    const pid = Number.parseInt(pidLine?.trim() ?? '', 10);
+    const port = Number.parseInt(portLine?.trim() ?? '', 10);
+    return {
+      pid: Number.isInteger(pid) && pid > 0 ? pid : undefined,
+      port: Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined,
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -42,9 +50,9 @@ export function pidFileCandidates(dir: string): string[] {
 export function readRunState(dir: string): RunState {
   let stalePidFile: string | undefined;
   for (const pidFile of pidFileCandidates(dir)) {
-    const pid = readPid(pidFile);
+    const { pid, port } = readPidFile(pidFile);
     if (pid === undefined) continue;
-    if (isAlive(pid)) return { state: 'running', pid, pidFile };
+    if (isAlive(pid)) return port ? { state: 'running', pid, pidFile, port } : { state: 'running', pid, pidFile };
     stalePidFile ??= pidFile;
   }
   return stalePidFile ? { state: 'stopped', stalePidFile } : { state: 'stopped' };

@@ -82,6 +82,7 @@ export function createTestDeps(overrides: Partial<CliDeps> = {}): TestDeps {
     uuid: () => crypto.randomUUID(),
     secret: () => 'test-secret-test-secret-test-secret',
     senderCapMs: 1000,
+    onInterrupt: () => () => {},
     cleanup: () => rmSync(root, { recursive: true, force: true }),
     ...overrides,
   };

@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { type Sink, startSink } from '@elmo/posthog-sink';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ELMO_BIN } from './support/run-elmo.js';
+import { createTestHome, type TestHome } from './support/test-home.js';
+
+// `elmo start` end to end: the built CLI runs the real web app and worker of a fresh deployment.
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let sink: Sink;
+let home: TestHome;
+beforeEach(async () => {
+  sink = await startSink();
+  home = createTestHome(sink.url);
+});
+afterEach(async () => {
+  await home.waitForSenders().catch(() => undefined);
+  home.cleanup();
+  await sink.close();
+});
+
+describe('elmo start', () => {
+  it('runs web and worker, reports them in status, and stops both on Ctrl-C', async () => {
+    expect((await home.run(['init', '--yes', '--telemetry'])).code).toBe(0);
+    const port = await freePort();
+    const child = spawn(process.execPath, [ELMO_BIN, 'start', '--port', String(port)], {
+      env: home.env({ ELMO_TELEMETRY_FLUSH_MS: '200' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 90_000;
+      while (!stdout.includes('Elmo is running at')) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`elmo start did not come up:\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(stdout).toContain(`Elmo is running at http://localhost:${port}`);
+      expect(stderr).toContain('web app ready');
+      expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
+
+      const status = JSON.parse((await home.run(['status', '--json'])).stdout);
+      expect(status).toMatchObject({ running: true, url: `http://localhost:${port}` });
+
+      // Both components report themselves ready under the deployment id.
+      const started = await sink.waitForEvents((e) => e.event === 'deployment_started', {
+        count: 2,
+        timeoutMs: 20_000,
+      });
+      expect(started.map((e) => e.properties.component).sort()).toEqual(['web', 'worker']);
+      const deploymentId = /DEPLOYMENT_ID=(\S+)/.exec(readFileSync(home.envFile, 'utf8'))?.[1];
+      expect(new Set(started.map((e) => e.distinctId))).toEqual(new Set([deploymentId]));
+
+      child.kill('SIGINT');
+      const stoppedAt = Date.now();
+      expect(await exited).toBe(0);
+      expect(Date.now() - stoppedAt).toBeLessThan(15_000);
+      expect(stderr).toContain('Stopping Elmo');
+      const stopped = await sink.waitForEvents((e) => e.event === 'deployment_stopped', {
+        count: 2,
+        timeoutMs: 10_000,
+      });
+      expect(stopped.map((e) => e.properties.component).sort()).toEqual(['web', 'worker']);
+      expect(JSON.parse((await home.run(['status', '--json'])).stdout)).toMatchObject({ running: false });
+      expect(status.pid && isAlive(status.pid)).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 150_000);
+
+  it('refuses to start without a deployment, with one line and exit code 1', async () => {
+    const result = await home.run(['start']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^elmo: no deployment in .*run `elmo init` first$/);
+  });
+});
