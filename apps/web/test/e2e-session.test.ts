@@ -1,5 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { API_ROUTES, PAGE_ROUTES } from '@elmo/elmo-telemetry';
+import { type Sink, startSink } from '@elmo/posthog-sink';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser';
@@ -9,7 +11,16 @@ import { createToken, type ManagedProcess, startWeb, startWorker, type WebServer
 import { createTempDir } from './support/temp-dir';
 
 // A person's whole session in Chromium against the built web app and worker: once on the embedded PGlite,
-// once on PostgreSQL with two workers.
+// once on PostgreSQL with two workers. Telemetry is on and goes to a loopback sink; at the end the sink must
+// hold exactly the session's counts, route templates only, and none of what the person typed.
+
+const DEPLOYMENT_ID = '0b6f3a52-8c1e-4d7a-9f20-5e4c3b2a1d0f';
+// Shorter intervals for the test; the behaviour is the same (SPEC §5: 30 s flush, 10 min usage).
+const TELEMETRY_KNOBS = {
+  ELMO_TELEMETRY_FLUSH_MS: '200',
+  ELMO_TELEMETRY_USAGE_MS: '500',
+  ELMO_TELEMETRY_ALLOW_HEADLESS: '1',
+};
 
 const screenshots = join(webDir, 'screenshots');
 
@@ -22,6 +33,79 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20
 }
 
 const prompts = (page: Page) => page.locator('ol.prompt-list > li');
+
+/** What the sink must hold after the session below, and what it must never hold. */
+function expectSessionTelemetry(sink: Sink, realPaths: string[]): void {
+  const of = (name: string) => sink.events.filter((e) => e.event === name);
+  expect(new Set(sink.events.map((e) => e.distinctId))).toEqual(new Set([DEPLOYMENT_ID]));
+
+  // Exactly the session's counts, summed over however many periods they were sent in.
+  const counts: Record<string, number> = {};
+  for (const event of of('feature_usage')) {
+    for (const [key, value] of Object.entries(event.properties)) {
+      if (
+        key.endsWith('_created') ||
+        key.endsWith('_edited') ||
+        key.endsWith('_deleted') ||
+        key.startsWith('reports_')
+      ) {
+        counts[key] = (counts[key] ?? 0) + (value as number);
+      }
+    }
+  }
+  expect(counts).toEqual({
+    brands_created: 2,
+    prompts_created: 4,
+    prompts_edited: 1,
+    prompts_deleted: 1,
+    reports_run: 1,
+  });
+  expect(of('feature_usage').at(-1)?.properties).toMatchObject({ brands_total: 1, prompts_total: 2 });
+
+  // Requests by template only.
+  const routes = new Set(of('api_requests').map((e) => e.properties.route));
+  for (const route of routes) expect(API_ROUTES).toContain(route);
+  for (const route of [
+    '/api/brands',
+    '/api/brands/[id]/prompts',
+    '/api/prompts/[id]',
+    '/api/reports',
+    '/api/internal/jobs/claim',
+  ]) {
+    expect(routes).toContain(route);
+  }
+
+  // Page views by template only.
+  const pages = new Set(of('$pageview').map((e) => e.properties.$pathname));
+  expect([...pages].sort()).toEqual([...PAGE_ROUTES].sort());
+  const allowed = [
+    'token',
+    'distinct_id',
+    '$lib',
+    '$lib_version',
+    '$pathname',
+    'source',
+    'product_version',
+    'deployment_mode',
+  ];
+  const flags = ['$process_person_profile', '$geoip_disable'];
+  for (const view of of('$pageview')) {
+    for (const key of Object.keys(view.properties)) expect([...allowed, ...flags]).toContain(key);
+    expect(view.properties.source).toBe('browser');
+  }
+
+  expect(of('install_complete')).toHaveLength(1);
+  expect(of('deployment_started').map((e) => e.properties.component)).toContain('web');
+  expect(of('deployment_started').map((e) => e.properties.component)).toContain('worker');
+
+  // Nothing the person typed, no real path, id or folder, in any byte the sink received.
+  const bytes = sink.rawBytes().toString('utf8');
+  const typed = ['Acme', 'espresso', 'fair trade', 'Short-lived', 'Soon gone', 'beans', 'Roasters'];
+  for (const secret of [...typed, ...realPaths.map((u) => new URL(u, 'http://x').pathname)])
+    expect(bytes).not.toContain(secret);
+  expect(bytes).not.toMatch(/\/brands\/[0-9a-f]{8}-/);
+  expect(bytes).not.toMatch(/\/reports\/[0-9a-f]{8}-/);
+}
 
 async function addPrompt(page: Page, text: string): Promise<void> {
   const before = await prompts(page).count();
@@ -38,13 +122,22 @@ describe.each(['pglite', 'postgres'] as const)('a whole session on %s', (mode) =
   const workers: ManagedProcess[] = [];
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
+  let sink: Sink;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
+    sink = await startSink();
+    writeFileSync(
+      join(home.path, '.env'),
+      `DEPLOYMENT_ID=${DEPLOYMENT_ID}\nELMO_POSTHOG_HOST=${sink.url}\nELMO_POSTHOG_KEY=phc_e2e\n`,
+    );
+    const env = { ...TELEMETRY_KNOBS, DO_NOT_TRACK: undefined, DISABLE_TELEMETRY: undefined };
     if (mode === 'postgres') postgres = await startPostgres();
-    web = await startWeb({ home: home.path, token, databaseUrl: postgres?.url });
+    web = await startWeb({ home: home.path, token, databaseUrl: postgres?.url, env });
     const workerCount = mode === 'postgres' ? 2 : 1;
-    for (let i = 0; i < workerCount; i++) workers.push(startWorker({ webUrl: web.url, token }));
+    for (let i = 0; i < workerCount; i++) {
+      workers.push(startWorker({ webUrl: web.url, token, env: { ...env, ELMO_HOME: home.path } }));
+    }
     browser = await launchChromium();
     page = await browser.context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -59,6 +152,7 @@ describe.each(['pglite', 'postgres'] as const)('a whole session on %s', (mode) =
     for (const worker of workers) await worker.stop();
     await web?.stop();
     await postgres?.stop();
+    await sink?.close();
     home.remove();
   });
 
@@ -186,5 +280,11 @@ describe.each(['pglite', 'postgres'] as const)('a whole session on %s', (mode) =
     const missing = await page.goto(`${brandUrl.slice(0, -4)}0000`);
     expect(missing?.status()).toBe(404);
     await page.getByRole('heading', { name: 'Not found' }).waitFor();
+
+    // Stopping sends the last counts and deployment_stopped from every component.
+    for (const worker of workers) await worker.stop();
+    await web.stop();
+    await sink.waitForEvents((e) => e.event === 'deployment_stopped', { count: 1 + workers.length, timeoutMs: 10_000 });
+    expectSessionTelemetry(sink, [brandUrl, `${web.url}/reports/${reportId}`, home.path]);
   }, 180_000);
 });
