@@ -16,9 +16,12 @@ export function TelemetryScript({ config }: { config: BrowserTelemetryConfig }) 
   const pathname = usePathname();
   const handle = useRef<Promise<Handle | undefined> | null>(null);
   useEffect(() => {
-    handle.current ??= import('@elmo/telemetry-core/browser').then(({ initBrowserTelemetry }) =>
-      initBrowserTelemetry({ ...config, enabled: true }),
-    );
+    handle.current ??= import('@elmo/telemetry-core/browser').then(async ({ initBrowserTelemetry }) => {
+      const telemetry = await initBrowserTelemetry({ ...config, enabled: true });
+      // Visible to anyone inspecting the page (and to tests): analytics are active on this page.
+      document.documentElement.dataset.analytics = telemetry ? 'on' : 'off';
+      return telemetry;
+    });
     const template = toRouteTemplate(pathname, PAGE_ROUTES);
     if (template) void handle.current.then((telemetry) => telemetry?.pageview(template));
   }, [config, pathname]);

@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { callApi } from '../lib/api-client';
 
 /**
@@ -12,6 +12,9 @@ export function TelemetrySwitch({ enabled, lockedBy }: { enabled: boolean; locke
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Marks the switch interactive once React has attached its handlers (a click before that does nothing).
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
 
   async function toggle() {
     setBusy(true);
@@ -34,6 +37,7 @@ export function TelemetrySwitch({ enabled, lockedBy }: { enabled: boolean; locke
         className={`switch${enabled ? ' on' : ''}`}
         onClick={toggle}
         disabled={busy || lockedBy !== null}
+        data-ready={ready ? 'true' : undefined}
       >
         <span className="switch-track" aria-hidden="true">
           <span className="switch-thumb" />
