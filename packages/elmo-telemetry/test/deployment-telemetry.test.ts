@@ -79,6 +79,14 @@ describe('deployment telemetry', () => {
     expect(new Set(sink.events.map((e) => e.distinctId))).toEqual(new Set([DEPLOYMENT_ID]));
   });
 
+  it('sends feature_usage only when a feature was used, request aggregates whenever there were requests', async () => {
+    const telemetry = create('web');
+    telemetry.apiRequest({ route: '/api/brands', method: 'GET', status: 200, durationMs: 3 });
+    await telemetry.sendUsage();
+    await telemetry.telemetry.flush();
+    expect(sink.events.map((e) => e.event)).toEqual(['api_requests']);
+  });
+
   it('sends nothing without a DEPLOYMENT_ID', async () => {
     writeFileSync(join(dir, '.env'), `ELMO_POSTHOG_HOST=${sink.url}\nELMO_POSTHOG_KEY=phc_test\n`);
     const telemetry = create('worker');

@@ -1,3 +1,4 @@
+import { elmoCatalog } from '@elmo/elmo-telemetry';
 import type { TelemetryPanelState } from '../server/telemetry';
 import { TelemetrySwitch } from './telemetry-switch';
 
@@ -8,6 +9,11 @@ const STATUS_LABEL: Record<string, string> = {
   preview: 'preview (not sent)',
   'local-only': 'kept local',
 };
+
+// The common properties ride on every event; the table shows what is particular to each one.
+const COMMON = new Set(Object.keys(elmoCatalog.common));
+const particular = (properties: Record<string, unknown> | undefined) =>
+  Object.fromEntries(Object.entries(properties ?? {}).filter(([key]) => !COMMON.has(key)));
 
 /** The settings page's telemetry section: the switch, the decision and why, what is sent, the latest events. */
 export function TelemetryPanel({ state }: { state: TelemetryPanelState }) {
@@ -55,7 +61,7 @@ export function TelemetryPanel({ state }: { state: TelemetryPanelState }) {
               <th scope="col">Time</th>
               <th scope="col">Event</th>
               <th scope="col">Status</th>
-              <th scope="col">Properties</th>
+              <th scope="col">Properties (besides the common ones)</th>
             </tr>
           </thead>
           <tbody>
@@ -67,7 +73,7 @@ export function TelemetryPanel({ state }: { state: TelemetryPanelState }) {
                 </td>
                 <td>{STATUS_LABEL[entry.status] ?? entry.status}</td>
                 <td>
-                  <code className="props">{JSON.stringify(entry.properties ?? {})}</code>
+                  <code className="props">{JSON.stringify(particular(entry.properties))}</code>
                 </td>
               </tr>
             ))}

@@ -143,8 +143,11 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
   const sendUsage = async () => {
     if (aggregates.isEmpty || !consent().enabled) return;
     const { features, requests } = aggregates.drain();
-    const totals = await options.totals?.().catch(() => undefined);
-    telemetry.track('feature_usage', { ...features, ...totals });
+    // feature_usage goes only when a feature was used; request aggregates go whenever there were requests.
+    if (Object.keys(features).length > 0) {
+      const totals = await options.totals?.().catch(() => undefined);
+      telemetry.track('feature_usage', { ...features, ...totals });
+    }
     for (const row of requests) telemetry.track('api_requests', row);
     await telemetry.flush();
   };
