@@ -100,6 +100,23 @@ describe('the detached sender', () => {
     expect(openSpool(cfg.spoolPath).isEmpty()).toBe(true);
   });
 
+  it('also sends events appended while it was sending, before it exits', async () => {
+    const cfg = config();
+    const spool = openSpool(cfg.spoolPath);
+    spool.append(events(3, 'e'));
+    sink.setMode({ kind: 'slow', delayMs: 600, times: 1 });
+    const pid = startDetachedSender(cfg, ENTRY) as number;
+    await new Promise((r) => setTimeout(r, 250));
+    // Another CLI run appends now and sees a sender running, so it starts none.
+    spool.append(events(2, 'f'));
+    expect(startDetachedSender(cfg, ENTRY)).toBeUndefined();
+    await waitForExit(pid, 5000);
+    expect(sink.events.map((e) => e.uuid).sort()).toEqual(
+      [...events(3, 'e'), ...events(2, 'f')].map((e) => e.uuid).sort(),
+    );
+    expect(spool.isEmpty()).toBe(true);
+  });
+
   it('runs one sender at a time', async () => {
     const cfg = config();
     openSpool(cfg.spoolPath).append(events(5, 'd'));

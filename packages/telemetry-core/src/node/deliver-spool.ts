@@ -22,11 +22,13 @@ export async function deliverSpool(options: {
   batchSize?: number;
   localLog?: LocalLog;
   logger?: TraceLogger;
+  /** Uuids already tried by this process; shared across passes so an event is tried once per process. */
+  attempted?: Set<string>;
 }): Promise<DeliveryReport> {
   const now = options.now ?? Date.now;
   const logger = options.logger ?? silentLogger;
   const report: DeliveryReport = { sent: 0, dropped: 0, kept: 0 };
-  const attempted = new Set<string>();
+  const attempted = options.attempted ?? new Set<string>();
   while (now() < options.deadlineAt) {
     // Events appended by other CLI runs meanwhile are picked up; each event is tried once per pass.
     const batch = options.spool

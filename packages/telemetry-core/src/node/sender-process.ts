@@ -9,34 +9,38 @@ import { openSpool } from './spool.js';
 import { createTraceLogger } from './trace-logger.js';
 
 async function main(config: DetachedSenderConfig): Promise<void> {
-  const cap = setTimeout(() => {
+  // The cap timer is deliberately not unref'd: it keeps this process alive through retry pauses.
+  setTimeout(() => {
     releaseSenderSlot(config.pidFile);
     process.exit(0);
   }, config.capMs);
-  // The cap timer is deliberately not unref'd: it keeps this process alive through retry pauses.
-  if (!claimSenderSlot(config.pidFile)) return;
   const traceFile = config.traceFile;
   const logger = createTraceLogger(traceFile !== undefined, (line) => traceFile && appendFileSync(traceFile, line));
   const sender = createPostHogSender({
     host: config.host,
     apiKey: config.apiKey,
     requestTimeoutMs: config.requestTimeoutMs ?? 5000,
+    logger,
   });
-  try {
-    // Leave time inside the cap to close connections and release the slot.
-    const deadlineAt = Date.now() + Math.max(0, config.capMs - 1000);
-    const report = await deliverSpool({
-      spool: openSpool(config.spoolPath),
-      sender,
-      deadlineAt,
-      localLog: config.logPath ? createLocalLog(config.logPath) : undefined,
-      logger,
-    });
-    logger.trace('telemetry: sender finished', { ...report });
-    await sender.close?.();
-  } finally {
-    releaseSenderSlot(config.pidFile);
+  const spool = openSpool(config.spoolPath);
+  const localLog = config.logPath ? createLocalLog(config.logPath) : undefined;
+  const attempted = new Set<string>();
+  // Leave time inside the cap to close connections and release the slot.
+  const deadlineAt = Date.now() + Math.max(0, config.capMs - 1000);
+  const untried = () => spool.read().some((event) => !attempted.has(event.uuid));
+  // A CLI run appends before it looks for a running sender, and this process releases its slot before it
+  // looks at the spool again: so an event appended while we were sending is either seen here or starts a
+  // sender of its own, never left waiting for the next run.
+  while (Date.now() < deadlineAt && claimSenderSlot(config.pidFile)) {
+    try {
+      const report = await deliverSpool({ spool, sender, deadlineAt, localLog, logger, attempted });
+      logger.trace('telemetry: sender pass finished', { ...report });
+    } finally {
+      releaseSenderSlot(config.pidFile);
+    }
+    if (!untried()) break;
   }
+  await sender.close?.();
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as DetachedSenderConfig;
