@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pickTelemetryEnv } from '@elmo/elmo-telemetry/node';
 
 // The only file of the worker that reads process.env: everything else receives a WorkerEnv.
 
@@ -23,16 +24,6 @@ export interface WorkerEnv {
   /** Test knob (`ELMO_TELEMETRY_FLUSH_MS`): a shorter flush interval, same behaviour. */
   telemetryFlushMs: number | undefined;
 }
-
-const TELEMETRY_VARIABLES = [
-  'DO_NOT_TRACK',
-  'DISABLE_TELEMETRY',
-  'DEPLOYMENT_ID',
-  'ELMO_POSTHOG_HOST',
-  'ELMO_POSTHOG_KEY',
-  'ELMO_TELEMETRY_DEBUG',
-  'LOG_LEVEL',
-];
 
 /** A configuration problem, explained in one line. */
 export class ConfigError extends Error {
@@ -69,7 +60,7 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     pollIntervalMs,
     home: resolve(nonEmpty(env.ELMO_HOME) ?? join(homedir(), '.elmo')),
     productVersion: nonEmpty(env.ELMO_VERSION) ?? packageVersion,
-    telemetryEnv: Object.fromEntries(TELEMETRY_VARIABLES.map((name) => [name, env[name]])),
+    telemetryEnv: pickTelemetryEnv(env),
     telemetryFlushMs: Number.isFinite(flushMs) && flushMs > 0 ? flushMs : undefined,
   };
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type Sink, startSink } from '@elmo/posthog-sink';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingEvent } from '../src/envelope.js';
-import { detachedSenderEntry, startDetachedSender } from '../src/node/detached-sender.js';
+import { detachedSenderEntry, runningSenderPid, startDetachedSender } from '../src/node/detached-sender.js';
 import { readLocalLog } from '../src/node/local-log.js';
 import { openSpool } from '../src/node/spool.js';
 import { makeTempDir } from '../src/testing/temp-dir.js';
@@ -104,13 +104,13 @@ describe('the detached sender', () => {
     const cfg = config();
     const spool = openSpool(cfg.spoolPath);
     spool.append(events(3, 'e'));
-    sink.setMode({ kind: 'slow', delayMs: 600, times: 1 });
+    sink.setMode({ kind: 'slow', delayMs: 1000, times: 1 });
     const pid = startDetachedSender(cfg, ENTRY) as number;
-    await new Promise((r) => setTimeout(r, 250));
-    // Another CLI run appends now and sees a sender running, so it starts none.
+    await sink.waitForRequests(1, { timeoutMs: 5000 });
+    // Another CLI run appends while the first batch is in flight, and sees a sender running, so it starts none.
     spool.append(events(2, 'f'));
-    expect(startDetachedSender(cfg, ENTRY)).toBeUndefined();
-    await waitForExit(pid, 5000);
+    expect(runningSenderPid(cfg.pidFile)).toBe(pid);
+    await waitForExit(pid, 8000);
     expect(sink.events.map((e) => e.uuid).sort()).toEqual(
       [...events(3, 'e'), ...events(2, 'f')].map((e) => e.uuid).sort(),
     );
@@ -120,9 +120,10 @@ describe('the detached sender', () => {
   it('runs one sender at a time', async () => {
     const cfg = config();
     openSpool(cfg.spoolPath).append(events(5, 'd'));
-    sink.setMode({ kind: 'slow', delayMs: 500, times: 1 });
+    sink.setMode({ kind: 'slow', delayMs: 1000, times: 1 });
     const first = startDetachedSender(cfg, ENTRY) as number;
-    await new Promise((r) => setTimeout(r, 200));
+    // Once the first sender holds the slot (its first request is in flight), a second start does nothing.
+    await sink.waitForRequests(1, { timeoutMs: 5000 });
     const second = startDetachedSender(cfg, ENTRY);
     expect(second).toBeUndefined();
     await waitForExit(first, 5000);

@@ -1,19 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from '@elmo/telemetry-core/node';
 
 /** What the pid files of a deployment say. */
 export type RunState =
   | { state: 'running'; pid: number; pidFile: string; port?: number }
   | { state: 'stopped'; stalePidFile?: string };
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 // A pid file holds the pid on its first line; `elmo start` writes the web port on the second.
 function readPidFile(path: string): { pid?: number; port?: number } {
@@ -52,7 +44,8 @@ export function readRunState(dir: string): RunState {
   for (const pidFile of pidFileCandidates(dir)) {
     const { pid, port } = readPidFile(pidFile);
     if (pid === undefined) continue;
-    if (isAlive(pid)) return port ? { state: 'running', pid, pidFile, port } : { state: 'running', pid, pidFile };
+    if (isProcessAlive(pid))
+      return port ? { state: 'running', pid, pidFile, port } : { state: 'running', pid, pidFile };
     stalePidFile ??= pidFile;
   }
   return stalePidFile ? { state: 'stopped', stalePidFile } : { state: 'stopped' };

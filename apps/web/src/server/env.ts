@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pickTelemetryEnv } from '@elmo/elmo-telemetry/node';
 import packageJson from '../../package.json' with { type: 'json' };
 
 const packageVersion: string = packageJson.version;
@@ -30,16 +31,6 @@ export interface WebEnv {
   telemetryAllowHeadless: boolean;
 }
 
-const TELEMETRY_VARIABLES = [
-  'DO_NOT_TRACK',
-  'DISABLE_TELEMETRY',
-  'DEPLOYMENT_ID',
-  'ELMO_POSTHOG_HOST',
-  'ELMO_POSTHOG_KEY',
-  'ELMO_TELEMETRY_DEBUG',
-  'LOG_LEVEL',
-];
-
 const positiveNumber = (value: string | undefined): number | undefined => {
   const n = Number(value);
   return value && Number.isFinite(n) && n > 0 ? n : undefined;
@@ -59,7 +50,7 @@ export function readWebEnv(env: Record<string, string | undefined> = process.env
     migrationsDir: resolve(/*turbopackIgnore: true*/ cwd, 'drizzle'),
     manualSignalHandling: Boolean(nonEmpty(env.NEXT_MANUAL_SIG_HANDLE)),
     productVersion: nonEmpty(env.ELMO_VERSION) ?? packageVersion,
-    telemetryEnv: Object.fromEntries(TELEMETRY_VARIABLES.map((name) => [name, env[name]])),
+    telemetryEnv: pickTelemetryEnv(env),
     telemetryIntervals: {
       flushMs: positiveNumber(env.ELMO_TELEMETRY_FLUSH_MS),
       usageMs: positiveNumber(env.ELMO_TELEMETRY_USAGE_MS),

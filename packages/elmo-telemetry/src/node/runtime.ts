@@ -10,6 +10,22 @@ export interface Destination {
   apiKey: string;
 }
 
+/** The process-env variables telemetry reads: the operator's kill switches, the destination, the modes. */
+export const TELEMETRY_ENV_VARIABLES = [
+  ELMO.env.doNotTrack,
+  ELMO.env.disableTelemetry,
+  ELMO.env.deploymentId,
+  ELMO.env.posthogHost,
+  ELMO.env.posthogKey,
+  ELMO.env.debug,
+  ELMO.env.logLevel,
+] as const;
+
+/** Just the telemetry variables of an environment, so a component hands telemetry nothing else. */
+export function pickTelemetryEnv(env: Env): Record<string, string | undefined> {
+  return Object.fromEntries(TELEMETRY_ENV_VARIABLES.map((name) => [name, env[name]]));
+}
+
 /** PostHog's US cloud, used when a key is set without a host. */
 export const DEFAULT_POSTHOG_HOST = 'https://us.i.posthog.com';
 

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from './fs-atomic.js';
 import { withFileLockSync } from './lock.js';
+import { isProcessAlive } from './process-alive.js';
 import { openSpool } from './spool.js';
 
 /** Everything the detached sender needs, passed as its only argument so it never reads user config or code. */
@@ -20,20 +21,11 @@ export interface DetachedSenderConfig {
   requestTimeoutMs?: number;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The pid of a live sender recorded in `pidFile`, if any. */
 export function runningSenderPid(pidFile: string): number | undefined {
   try {
     const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
-    return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+    return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) ? pid : undefined;
   } catch {
     return undefined;
   }

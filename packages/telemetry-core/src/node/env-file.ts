@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
 import { writeFileAtomic } from './fs-atomic.js';
 import { FileStateError } from './json-file.js';
 import { withFileLockSync } from './lock.js';
+import { readTextFile } from './text-file.js';
 
 /** What reading a `.env` file found. */
 export type EnvFileState =
@@ -15,18 +15,10 @@ const MAX_BYTES = 1024 * 1024;
 
 /** Reads a `.env` file with dotenv's parser; binary or oversized content is reported as corrupt. */
 export function readEnvFile(path: string): EnvFileState {
-  let text: string;
-  try {
-    const bytes = readFileSync(path);
-    if (bytes.length > MAX_BYTES) return { status: 'corrupt', message: `larger than ${MAX_BYTES} bytes` };
-    if (bytes.includes(0)) return { status: 'corrupt', message: 'contains binary data' };
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { status: 'missing' };
-    if (error instanceof TypeError) return { status: 'corrupt', message: 'not UTF-8 text' };
-    return { status: 'unreadable', message: code ?? String(error) };
-  }
+  const file = readTextFile(path, MAX_BYTES);
+  if (file.status !== 'ok') return file;
+  if (file.bytes.includes(0)) return { status: 'corrupt', message: 'contains binary data' };
+  const text = file.text;
   return { status: 'ok', values: parse(text), text };
 }
 

@@ -8,6 +8,8 @@ export * from './live-file.js';
 export * from './local-log.js';
 export * from './lock.js';
 export * from './paths.js';
+export * from './process-alive.js';
 export * from './spool.js';
 export * from './spool-sender.js';
+export * from './text-file.js';
 export * from './trace-logger.js';

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './fs-atomic.js';
 import { withFileLockSync } from './lock.js';
+import { readTextFile } from './text-file.js';
 
 /** What reading a JSON object file found. A corrupt or unreadable file is reported, never replaced. */
 export type JsonFileState =
@@ -25,17 +25,9 @@ const MAX_BYTES = 1024 * 1024;
 
 /** Reads a file holding one JSON object. */
 export function readJsonFile(path: string): JsonFileState {
-  let text: string;
-  try {
-    const bytes = readFileSync(path);
-    if (bytes.length > MAX_BYTES) return { status: 'corrupt', message: `larger than ${MAX_BYTES} bytes` };
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { status: 'missing' };
-    if (error instanceof TypeError) return { status: 'corrupt', message: 'not UTF-8 text' };
-    return { status: 'unreadable', message: code ?? String(error) };
-  }
+  const file = readTextFile(path, MAX_BYTES);
+  if (file.status !== 'ok') return file;
+  const text = file.text;
   try {
     const data: unknown = JSON.parse(text);
     if (data === null || typeof data !== 'object' || Array.isArray(data))

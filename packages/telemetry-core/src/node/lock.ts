@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isProcessAlive } from './process-alive.js';
 
 /** Raised when a lock could not be taken in time. */
 export class LockTimeoutError extends Error {
@@ -14,20 +15,11 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 // lock lets the CLI persist state from an exit path where promises can no longer run.
 const sleepSync = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 // A lock is stale when its owner is gone, or when it is older than any critical section could be.
 function isStale(lockPath: string, staleMs: number): boolean {
   try {
     const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
-    if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) return true;
+    if (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid)) return true;
     return Date.now() - statSync(lockPath).mtimeMs > staleMs;
   } catch {
     return false;

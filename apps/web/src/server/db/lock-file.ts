@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isProcessAlive } from '@elmo/telemetry-core/node';
 
 /** Thrown when another live process holds the lock. */
 export class LockHeldError extends Error {
@@ -15,16 +16,6 @@ export class LockHeldError extends Error {
 /** A held lock; release() is idempotent and only removes a file that is still ours. */
 export interface FileLock {
   release(): void;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function readPid(path: string): number | null {
@@ -58,7 +49,7 @@ export function acquireLock(path: string, pid: number = process.pid): FileLock {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = readPid(path);
-      if (owner !== null && owner !== pid && isAlive(owner)) throw new LockHeldError(path, owner);
+      if (owner !== null && owner !== pid && isProcessAlive(owner)) throw new LockHeldError(path, owner);
       try {
         unlinkSync(path);
       } catch {
