@@ -53,7 +53,10 @@ if (!configuredKey()) {
   console.log(`  Watch them arrive at ${sink.url}/`);
 }
 
-const start = spawn(process.execPath, [elmo, 'start', '--dir', deploymentDir, ...process.argv.slice(2)], { stdio: 'inherit', env });
+const start = spawn(process.execPath, [elmo, 'start', '--dir', deploymentDir, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env,
+});
 // Ctrl-C reaches `elmo start` through the terminal; it stops web and worker, then we stop the sink.
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => start.kill('SIGTERM'));

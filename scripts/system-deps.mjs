@@ -8,7 +8,8 @@ import { quietEnv } from './bootstrap.mjs';
 const hasChromium = () => existsSync('/usr/bin/chromium');
 const hasTmux = () => existsSync('/usr/bin/tmux');
 const hasPostgres = () =>
-  existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
+  existsSync('/usr/lib/postgresql') &&
+  readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
 
 /** Installs chromium and postgresql with apt-get when absent and running as root. */
 export function ensureSystemDeps() {
@@ -25,6 +26,9 @@ export function ensureSystemDeps() {
   console.log(`› installing system packages: ${missing.join(', ')}`);
   const env = { ...quietEnv, DEBIAN_FRONTEND: 'noninteractive' };
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  const result = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+  const result = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+    stdio: 'inherit',
+    env,
+  });
   if (result.status !== 0) console.warn(`! apt-get could not install ${missing.join(', ')}`);
 }

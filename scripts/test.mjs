@@ -1,7 +1,8 @@
 // `npm test`: sets up a fresh machine (pnpm, dependencies, Chromium, PostgreSQL), builds, then runs every
 // test suite of the workspace in one Vitest run that ends with the line `N passed, N failed`.
-import { ensureSystemDeps } from './system-deps.mjs';
+
 import { installAndBuild, run } from './bootstrap.mjs';
+import { ensureSystemDeps } from './system-deps.mjs';
 
 ensureSystemDeps();
 installAndBuild();
