@@ -2,6 +2,7 @@ export * from './catalog.js';
 export * from './consent.js';
 export * from './envelope.js';
 export * from './helpers.js';
+export * from './identity.js';
 export * from './local-only-sender.js';
 export * from './ports.js';
 export * from './queue.js';

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ConsentDecision } from './consent.js';
 import type { OutgoingEvent } from './envelope.js';
 import type { LogEntry } from './ports.js';
+import { ephemeralIdentity } from './identity.js';
 import { createTelemetry, type TelemetryOptions } from './telemetry.js';
 import { createMemorySender } from './testing/memory-sender.js';
 import { testCatalog } from './testing/test-catalog.js';
@@ -92,6 +93,17 @@ describe('createTelemetry', () => {
     expect(sender.batches).toEqual([]);
     expect(telemetry.status().droppedByConsent).toBe(2);
     expect(log.filter((e) => e.status === 'dropped')).toHaveLength(2);
+  });
+
+  it('ephemeral mode gives every event a fresh id and stores nothing', async () => {
+    const { telemetry, sender } = setup({ identity: ephemeralIdentity() });
+    telemetry.track('cmd');
+    telemetry.track('cmd');
+    await telemetry.flush();
+    const [first, second] = sender.events.map((e) => e.distinctId);
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second).toMatch(/^[0-9a-f-]{36}$/);
+    expect(first).not.toBe(second);
   });
 
   it('sends nothing without an identity', async () => {
