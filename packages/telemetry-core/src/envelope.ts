@@ -8,6 +8,17 @@ export interface OutgoingEvent {
   properties: Record<string, unknown>;
 }
 
+// Events tracked in a burst share a millisecond; formatting its ISO string once keeps tracking cheap.
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 /** Builds an event from already-sanitised parts; the only place the envelope's shape is decided. */
 export function buildEnvelope(parts: {
   uuid: string;
@@ -20,7 +31,7 @@ export function buildEnvelope(parts: {
     uuid: parts.uuid,
     event: parts.event,
     distinctId: parts.distinctId,
-    timestamp: new Date(parts.now).toISOString(),
+    timestamp: isoTime(parts.now),
     properties: parts.properties,
   };
 }

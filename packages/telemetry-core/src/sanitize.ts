@@ -45,7 +45,9 @@ export function sanitizeProperties(
 ): Sanitized {
   const properties: Record<string, unknown> = {};
   const dropped: string[] = [];
-  for (const [name, value] of Object.entries(input)) {
+  for (const name in input) {
+    if (!Object.hasOwn(input, name)) continue;
+    const value = input[name];
     if (value === undefined) continue;
     const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
     const coerced = spec ? coerceValue(spec, value) : undefined;

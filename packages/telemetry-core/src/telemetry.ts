@@ -81,6 +81,8 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
   const flushAt = options.flushAt ?? 20;
   const queue = new BoundedQueue<OutgoingEvent>(options.maxQueueSize ?? 1000);
   const common = sanitizeProperties(options.catalog.common, options.common).properties;
+  // Built once: every tracked event starts from the common properties and this process's session id.
+  const base = { ...common, session_id: options.sessionId };
   const listeners = new Set<(decision: ConsentDecision) => void>();
   const counters = { sent: 0, failed: 0, droppedByConsent: 0, droppedProperties: 0 };
   let lastDecision: ConsentDecision | undefined;
@@ -186,7 +188,6 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
         .catch(() => {})
         .finally(() => {
           running = undefined;
-          guard('local log', () => options.localLog?.flush?.());
         });
       return running;
     }
@@ -214,7 +215,7 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
           event: name,
           distinctId,
           now: now(),
-          properties: { ...common, ...own, event_version: spec.version, session_id: options.sessionId },
+          properties: Object.assign({ event_version: spec.version }, base, own),
         }),
       );
     });

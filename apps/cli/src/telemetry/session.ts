@@ -197,7 +197,8 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
     async finish() {
       if (!client) return;
       try {
-        await client.flush();
+        // Appends to the spool and writes the local log; nothing here touches the network.
+        await client.shutdown();
         startSenders();
       } catch (error) {
         logger.trace('telemetry: finishing failed', { error: String(error) });
