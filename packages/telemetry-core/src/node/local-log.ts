@@ -50,9 +50,11 @@ export function createLocalLog(path: string, maxBytes = DEFAULT_LOG_MAX_BYTES): 
   };
 }
 
-// Writes happen at most this often, and the buffer never holds more than the log could keep.
+// Writes happen at most this often. The buffer keeps about what the log itself keeps (two generations of
+// ~1,000 entries): holding more would only retain objects, at a real cost in garbage collection, for lines
+// that the rotation would discard anyway.
 const WRITE_DELAY_MS = 200;
-const MAX_BUFFERED = 20_000;
+const MAX_BUFFERED = 2000;
 
 function readEntries(path: string): LogEntry[] {
   let text: string;
