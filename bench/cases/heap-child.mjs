@@ -4,7 +4,12 @@ import { makeDeployment } from '../lib/deployment-fixture.mjs';
 
 const sinkUrl = process.argv[2];
 const deployment = makeDeployment(sinkUrl);
-const telemetry = createDeploymentTelemetry({ component: 'web', deploymentDir: deployment.dir, env: {}, productVersion: '0.1.0' });
+const telemetry = createDeploymentTelemetry({
+  component: 'web',
+  deploymentDir: deployment.dir,
+  env: {},
+  productVersion: '0.1.0',
+});
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 globalThis.gc();
 const before = process.memoryUsage().heapUsed;
@@ -15,7 +20,9 @@ for (let chunk = 0; chunk < 100; chunk += 1) {
 globalThis.gc();
 const after = process.memoryUsage().heapUsed;
 const status = telemetry.telemetry.status();
-process.stdout.write(`${JSON.stringify({ before, after, growthMb: (after - before) / 2 ** 20, queued: status.queued, dropped: status.droppedByCapacity })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ before, after, growthMb: (after - before) / 2 ** 20, queued: status.queued, dropped: status.droppedByCapacity })}\n`,
+);
 await telemetry.shutdown(500);
 deployment.cleanup();
 process.exit(0);

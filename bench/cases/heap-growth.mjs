@@ -11,7 +11,10 @@ export async function heapGrowth() {
   try {
     const runs = [];
     for (let i = 0; i < 3; i += 1) {
-      const output = execFileSync(process.execPath, ['--expose-gc', CHILD, sink.url], { encoding: 'utf8', timeout: 120_000 });
+      const output = execFileSync(process.execPath, ['--expose-gc', CHILD, sink.url], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       runs.push(JSON.parse(output.trim().split('\n').at(-1)));
     }
     const growth = runs.map((r) => r.growthMb);

@@ -28,12 +28,19 @@ export async function spoolDelivery() {
   try {
     for (let run = 0; run < 5; run += 1) {
       const dir = mkdtempSync(join(tmpdir(), 'elmo-bench-spool-'));
-      const config = { spoolPath: join(dir, 'spool.jsonl'), pidFile: join(dir, 'sender.pid'), host: sink.url, apiKey: 'phc_bench', capMs: 30_000 };
+      const config = {
+        spoolPath: join(dir, 'spool.jsonl'),
+        pidFile: join(dir, 'sender.pid'),
+        host: sink.url,
+        apiKey: 'phc_bench',
+        capMs: 30_000,
+      };
       const spool = spoolOf(config.spoolPath);
       sink.clear();
       const started = performance.now();
       startDetachedSender(config);
-      while (!spool.isEmpty() || runningSenderPid(config.pidFile) !== undefined) await new Promise((r) => setTimeout(r, 5));
+      while (!spool.isEmpty() || runningSenderPid(config.pidFile) !== undefined)
+        await new Promise((r) => setTimeout(r, 5));
       times.push(performance.now() - started);
       if (sink.events.length !== EVENTS) throw new Error(`sink received ${sink.events.length} of ${EVENTS} events`);
       rmSync(dir, { recursive: true, force: true });

@@ -57,7 +57,12 @@ export async function trackThroughput() {
       const client = new PostHog('phc_bench', { host: sink.url, maxQueueSize: EVENTS });
       client.on('error', () => {});
       const elapsed = await timeDelivery(
-        (i) => client.capture({ distinctId: 'bench', event: 'heartbeat', properties: { component: 'web', uptime_hours: i } }),
+        (i) =>
+          client.capture({
+            distinctId: 'bench',
+            event: 'heartbeat',
+            properties: { component: 'web', uptime_hours: i },
+          }),
         () => client.flush(),
       );
       await expectAllReceived(sink);

@@ -5,13 +5,21 @@ import { fileURLToPath } from 'node:url';
 
 const REPORT = fileURLToPath(new URL('../../docs/PERFORMANCE.md', import.meta.url));
 
+/** PASS or MISS against the budget; results without a budget (`pass` undefined) are reported only. */
+export function verdict(result) {
+  if (result.pass === undefined) return 'reported';
+  return result.pass ? 'PASS' : 'MISS';
+}
+
 /** Prints and writes the benchmark report. */
 export function writeReport(results, elapsedMs) {
   const rows = results.map((r) => {
     const [low, high] = r.spread ?? [r.value, r.value];
-    return `| ${r.name} | ${r.format(r.value)} | ${r.format(low)} – ${r.format(high)} | ${r.budget} | ${r.pass ? 'PASS' : 'MISS'} |`;
+    return `| ${r.name} | ${r.format(r.value)} | ${r.format(low)} – ${r.format(high)} | ${r.budget} | ${verdict(r)} |`;
   });
-  const table = ['| what | median | spread (min – max) | budget | result |', '|---|---|---|---|---|', ...rows].join('\n');
+  const table = ['| what | median | spread (min – max) | budget | result |', '|---|---|---|---|---|', ...rows].join(
+    '\n',
+  );
   console.log(`\n${table}\n`);
   const details = results.map((r) => `- **${r.name}**: ${r.detail}${r.explanation ? `\n  ${r.explanation}` : ''}`);
   const text = [

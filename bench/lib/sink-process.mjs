@@ -26,6 +26,11 @@ export async function startSinkProcess(mode = 'healthy') {
       const events = await (await fetch(`${url}/api/events`)).json();
       return Array.isArray(events) ? events.length : events.events.length;
     },
+    /** The events received so far (the sink's GET /api/events). */
+    async events() {
+      const events = await (await fetch(`${url}/api/events`)).json();
+      return Array.isArray(events) ? events : events.events;
+    },
     clear: () => fetch(`${url}/api/events`, { method: 'DELETE' }),
     stop: () =>
       new Promise((resolve) => {

@@ -87,6 +87,20 @@ describe('deployment telemetry', () => {
     expect(sink.events.map((e) => e.event)).toEqual(['api_requests']);
   });
 
+  it('keeps the default intervals where the given ones are undefined', async () => {
+    const telemetry = createDeploymentTelemetry({
+      component: 'web',
+      deploymentDir: dir,
+      env: {},
+      productVersion: '1.0.0',
+      intervals: { usageMs: undefined, flushMs: undefined },
+    });
+    running.push(telemetry);
+    telemetry.apiRequest({ route: '/api/brands', method: 'GET', status: 200, durationMs: 3 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sink.requests).toEqual([]);
+  });
+
   it('sends nothing without a DEPLOYMENT_ID', async () => {
     writeFileSync(join(dir, '.env'), `ELMO_POSTHOG_HOST=${sink.url}\nELMO_POSTHOG_KEY=phc_test\n`);
     const telemetry = create('worker');

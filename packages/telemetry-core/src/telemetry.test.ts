@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ConsentDecision } from './consent.js';
 import type { OutgoingEvent } from './envelope.js';
-import type { LogEntry } from './ports.js';
 import { ephemeralIdentity } from './identity.js';
+import type { LogEntry } from './ports.js';
 import { createTelemetry, type TelemetryOptions } from './telemetry.js';
 import { createMemorySender } from './testing/memory-sender.js';
 import { testCatalog } from './testing/test-catalog.js';

@@ -1,7 +1,6 @@
 import { API_ROUTES, type ApiRoute, collectedSummary, ELMO, elmoCatalog } from '@elmo/elmo-telemetry';
 import {
   createDeploymentTelemetry,
-  DEFAULT_INTERVALS,
   type DeploymentTelemetry,
   handleIngest,
 } from '@elmo/elmo-telemetry/deployment';
@@ -61,7 +60,7 @@ export function createWebTelemetry(env: WebEnv): WebTelemetry {
     deploymentDir: env.home,
     env: env.telemetryEnv,
     productVersion: env.productVersion,
-    intervals: { ...DEFAULT_INTERVALS, ...env.telemetryIntervals },
+    intervals: env.telemetryIntervals,
     totals: async () => ({ ...totals }),
   });
   const paths = deploymentPaths(env.home);

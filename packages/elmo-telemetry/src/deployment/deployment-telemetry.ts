@@ -83,9 +83,20 @@ export interface DeploymentTelemetry {
 
 const HOUR_MS = 60 * 60_000;
 
+// An interval left undefined keeps its default: a spread would let `undefined` through, and a timer with an
+// undefined period fires every millisecond.
+function withDefaults(defaults: DeploymentIntervals, given: Partial<DeploymentIntervals> = {}): DeploymentIntervals {
+  const merged = { ...defaults };
+  for (const key of Object.keys(defaults) as (keyof DeploymentIntervals)[]) {
+    const value = given[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) merged[key] = value;
+  }
+  return merged;
+}
+
 /** Creates the deployment telemetry for one process. */
 export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): DeploymentTelemetry {
-  const intervals = { ...DEFAULT_INTERVALS, ...options.intervals };
+  const intervals = withDefaults(DEFAULT_INTERVALS, options.intervals);
   const now = options.now ?? Date.now;
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const paths = deploymentPaths(options.deploymentDir);

@@ -57,6 +57,8 @@ describe('spool', () => {
     spool.append([event(1)]);
     appendFileSync(path, '{"uuid":"torn\n');
     spool.append([event(2)]);
-    expect(spool.read().map((e) => e.uuid)).toEqual(['u1', 'u2']);
+    appendFileSync(path, '{"uuid":"torn without a newline');
+    spool.append([event(3)]);
+    expect(spool.read().map((e) => e.uuid)).toEqual(['u1', 'u2', 'u3']);
   });
 });

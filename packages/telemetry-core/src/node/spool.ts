@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { OutgoingEvent } from '../envelope.js';
 import { writeFileAtomic } from './fs-atomic.js';
 import { withFileLockSync } from './lock.js';
@@ -26,12 +27,16 @@ function parseLines(text: string): OutgoingEvent[] {
   return events;
 }
 
-function readLines(path: string): OutgoingEvent[] {
+function readText(path: string): string {
   try {
-    return parseLines(readFileSync(path, 'utf8'));
+    return readFileSync(path, 'utf8');
   } catch {
-    return [];
+    return '';
   }
+}
+
+function readLines(path: string): OutgoingEvent[] {
+  return parseLines(readText(path));
 }
 
 function writeLines(path: string, events: readonly OutgoingEvent[]): void {
@@ -64,8 +69,20 @@ export function openSpool(path: string, limits: SpoolLimits = DEFAULT_SPOOL_LIMI
     path,
     append(events) {
       if (events.length === 0) return;
+      const text = events.map((e) => `${JSON.stringify(e)}\n`).join('');
       withFileLockSync(path, () => {
-        const all = [...readLines(path), ...events];
+        const raw = readText(path);
+        const existing = parseLines(raw);
+        // The common case is one plain append; the file is rewritten only when a bound is crossed. A line torn
+        // by a crash is closed first, so that it cannot swallow the next event.
+        const separator = raw.length > 0 && !raw.endsWith('\n') ? '\n' : '';
+        const fits = Buffer.byteLength(raw) + Buffer.byteLength(separator + text) <= limits.maxBytes;
+        if (existing.length + events.length <= limits.maxEvents && fits) {
+          mkdirSync(dirname(path), { recursive: true });
+          appendFileSync(path, separator + text, { mode: 0o600 });
+          return;
+        }
+        const all = [...existing, ...events];
         let start = Math.max(0, all.length - limits.maxEvents);
         let bytes = all.slice(start).reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e)) + 1, 0);
         while (bytes > limits.maxBytes && start < all.length) {

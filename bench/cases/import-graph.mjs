@@ -1,0 +1,71 @@
+// Import-graph check (DESIGN §5, §6): posthog-node and the detached sender's entry (sender-process.js) are never
+// loaded in the command's own process, with telemetry on and an event sent. The built CLI runs with
+// `node --import bench/lib/import-log/register.mjs`, which logs every module the process resolves (ES modules
+// through a module.register resolve hook, CommonJS from the require cache at exit). The detached sender is
+// spawned without the hook (plain `node <entry>`, empty environment), so the log holds the command's modules only.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCliHome, initCliHome } from '../lib/cli-home.mjs';
+import { startSinkProcess } from '../lib/sink-process.mjs';
+
+const REGISTER = fileURLToPath(new URL('../lib/import-log/register.mjs', import.meta.url));
+const FORBIDDEN = [/posthog-node/i, /sender-process/];
+
+async function loadedBy(home, args, extra) {
+  const dir = mkdtempSync(join(tmpdir(), 'elmo-bench-imports-'));
+  const log = join(dir, 'imports.log');
+  try {
+    const result = await home.run(args, {
+      extra: { ...extra, ELMO_BENCH_IMPORT_LOG: log },
+      nodeArgs: ['--import', REGISTER],
+    });
+    if (result.code !== 0) throw new Error(`elmo ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    return {
+      pids: new Set(lines.map((line) => line.split(' ')[0])),
+      urls: new Set(lines.map((line) => line.split(' ')[1])),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function importGraph() {
+  const sink = await startSinkProcess();
+  const home = createCliHome(sink.url);
+  try {
+    await initCliHome(home);
+    const before = await sink.count();
+    const on = await loadedBy(home, ['status'], {});
+    await home.waitForSenders();
+    const sent = (await sink.count()) - before;
+    const off = await loadedBy(home, ['status'], { DO_NOT_TRACK: '1' });
+    for (const { urls } of [on, off]) {
+      if (![...urls].some((url) => url.includes('/commander/')))
+        throw new Error('the import log missed commander: the hook did not run');
+    }
+    const offending = [...on.urls, ...off.urls].filter((url) => FORBIDDEN.some((pattern) => pattern.test(url)));
+    const count = (urls) => [...urls].filter((url) => !url.startsWith('node:')).length;
+    const builtins = (urls) => [...urls].filter((url) => url.startsWith('node:')).length;
+    return {
+      name: 'CLI start-up: posthog-node and sender-process.js never loaded in the command’s process',
+      budget: 'import graph check',
+      detail:
+        `\`elmo status\` with telemetry on loaded ${count(on.urls)} modules (+ ${builtins(on.urls)} node: built-ins) in its own process ` +
+        `(${on.pids.size} process logged), and the event reached the sink through the detached sender (${sent} received); ` +
+        `with DO_NOT_TRACK=1: ${count(off.urls)} modules (+ ${builtins(off.urls)} built-ins). ` +
+        (offending.length
+          ? `Loaded anyway: ${[...new Set(offending)].join(', ')}`
+          : 'None of them is posthog-node or sender-process.js.'),
+      value: count(on.urls),
+      spread: [count(off.urls), count(on.urls)],
+      pass: offending.length === 0 && on.pids.size === 1 && sent >= 1,
+      format: (v) => `${v} modules`,
+    };
+  } finally {
+    home.cleanup();
+    await sink.stop();
+  }
+}

@@ -1,0 +1,43 @@
+// Reads V8 CPU profiles (`node --cpu-prof`) to explain where a process spent its time.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Inclusive milliseconds of the frames matching each of `frames` ({label: {name, url}}: a function name and a
+ * substring of its script URL), and the profile's whole duration, for one .cpuprofile file.
+ */
+export function inclusiveTimes(file, frames) {
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  const parents = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  const labels = new Map();
+  for (const node of profile.nodes) {
+    const { functionName, url } = node.callFrame;
+    const label = Object.keys(frames).find((key) => frames[key].name === functionName && url.includes(frames[key].url));
+    if (label) labels.set(node.id, label);
+  }
+  const totals = Object.fromEntries(Object.keys(frames).map((label) => [label, 0]));
+  profile.samples.forEach((sample, i) => {
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const seen = new Set();
+    for (let id = sample; id !== undefined; id = parents.get(id)) {
+      const label = labels.get(id);
+      if (label && !seen.has(label)) {
+        seen.add(label);
+        totals[label] += ms;
+      }
+    }
+  });
+  return { durationMs: (profile.endTime - profile.startTime) / 1000, ...totals };
+}
+
+/** The mean of inclusiveTimes over every .cpuprofile in `dir`. */
+export function meanTimes(dir, frames) {
+  const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
+  const sums = {};
+  for (const file of files) {
+    for (const [key, value] of Object.entries(inclusiveTimes(join(dir, file), frames)))
+      sums[key] = (sums[key] ?? 0) + value;
+  }
+  return Object.fromEntries(Object.entries(sums).map(([key, value]) => [key, value / files.length]));
+}
