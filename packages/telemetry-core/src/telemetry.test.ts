@@ -244,12 +244,27 @@ describe('createTelemetry', () => {
     expect(telemetry.status()).toMatchObject({ queued: 100, droppedByCapacity: 9899 });
   });
 
-  it('shutdown gives up at its deadline when the sender hangs', async () => {
-    const hanging = { send: () => new Promise<void>(() => {}) };
-    const { telemetry } = setup({ sender: hanging });
-    telemetry.track('cmd');
+  it('shutdown gives up at its deadline when the sender hangs, and logs what it cut off as dropped', async () => {
+    // Like the PostHog sender: close() aborts the request in flight, and a closed sender refuses at once.
+    let abort: (error: Error) => void = () => {};
+    let closed = false;
+    const hanging = {
+      send: () =>
+        closed ? Promise.reject(new Error('closed')) : new Promise<void>((_resolve, reject) => (abort = reject)),
+      close: async () => {
+        closed = true;
+        abort(new Error('aborted at the deadline'));
+      },
+    };
+    const { telemetry, log } = setup({ sender: hanging, flushAt: 1 });
+    telemetry.track('cmd', { command: 'init' });
+    telemetry.track('cmd', { command: 'start' });
     const started = Date.now();
-    await telemetry.shutdown(200);
+    await telemetry.shutdown(300);
     expect(Date.now() - started).toBeLessThan(1500);
+    expect(log.map((e) => [e.status, e.reason, e.properties?.command])).toEqual([
+      ['dropped', 'delivery failed', 'init'],
+      ['dropped', 'delivery failed', 'start'],
+    ]);
   });
 });

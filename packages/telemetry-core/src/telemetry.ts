@@ -64,6 +64,8 @@ export interface Telemetry<C extends Catalog> {
 }
 
 const SHUTDOWN_RESERVE_MS = 250;
+// How long an aborted request may take to settle after close(), out of the reserve above.
+const SETTLE_MS = 100;
 
 // What the local log says once a sender accepted a batch: a spooled event is still waiting for the
 // detached sender, which logs it as sent later.
@@ -281,9 +283,16 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, Math.max(0, deadlineMs - SHUTDOWN_RESERVE_MS));
     });
-    await Promise.race([flush().catch(() => {}), deadline]);
+    const flushed = flush().catch(() => {});
+    await Promise.race([flushed, deadline]);
     if (timer) clearTimeout(timer);
     await options.sender.close?.().catch((error) => logger.trace('telemetry: close failed', { error: String(error) }));
+    // Closing aborted what was in flight: let that batch settle (it is logged as dropped), then log whatever
+    // was still queued, so that the local log accounts for every event even when the deadline cut it off.
+    await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, SETTLE_MS))]);
+    const unsent = queue.take();
+    counters.failed += unsent.length;
+    record(unsent, 'dropped', 'shutdown deadline reached');
     guard('local log', () => options.localLog?.flush?.());
   };
 
