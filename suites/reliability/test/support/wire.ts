@@ -1,0 +1,79 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { ReceivedEvent, ReceivedRequest } from '@elmo/posthog-sink';
+
+// Reading what reached the sink: which events a request carried, and whether any arrived twice.
+
+const CAPTURE_PATHS = new Set(['/batch', '/e', '/i/v0/e', '/capture', '/track', '/engage']);
+
+/** True for a PostHog capture request (events), as opposed to flags, config or recordings. */
+export function isCapture(request: Pick<ReceivedRequest, 'method' | 'path'>): boolean {
+  return request.method === 'POST' && CAPTURE_PATHS.has(request.path.replace(/\/+$/, ''));
+}
+
+/** The events a request carried (parsed from its decoded body), whatever it was answered. */
+export function requestEvents(request: ReceivedRequest): { uuid: string; source: unknown }[] {
+  const payload = request.payload as unknown;
+  const items: unknown[] = Array.isArray(payload)
+    ? payload
+    : isObject(payload) && Array.isArray(payload.batch)
+      ? payload.batch
+      : isObject(payload)
+        ? [payload]
+        : [];
+  return items.flatMap((item) =>
+    isObject(item) && typeof item.uuid === 'string'
+      ? [{ uuid: item.uuid, source: isObject(item.properties) ? item.properties.source : undefined }]
+      : [],
+  );
+}
+
+/** The uuids of the events a request carried, whatever it was answered. */
+export function requestUuids(request: ReceivedRequest): string[] {
+  return requestEvents(request).map((e) => e.uuid);
+}
+
+/** Uuids that were accepted more than once. */
+export function duplicateUuids(events: readonly ReceivedEvent[]): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const event of events) {
+    if (!event.uuid) continue;
+    if (seen.has(event.uuid)) twice.add(event.uuid);
+    seen.add(event.uuid);
+  }
+  return [...twice];
+}
+
+/** One line of a local transparency log (CLI state folder or deployment data folder). */
+export interface LogLine {
+  time: string;
+  uuid: string;
+  event: string;
+  status: string;
+  reason?: string;
+  properties?: Record<string, unknown>;
+}
+
+/** Reads a transparency log and its rotated generation (`.1`), oldest first. */
+export function readLog(path: string): LogLine[] {
+  const lines: LogLine[] = [];
+  for (const file of [`${path}.1`, path]) {
+    if (!existsSync(file)) continue;
+    for (const text of readFileSync(file, 'utf8').split('\n')) {
+      if (!text.trim()) continue;
+      try {
+        lines.push(JSON.parse(text) as LogLine);
+      } catch {
+        // A torn line is not an event; the counts below would show a missing one.
+      }
+    }
+  }
+  return lines;
+}
+
+/** Sleeps `ms` milliseconds. */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
