@@ -85,8 +85,13 @@ const rows: [string, ElmoConsentInputs, { enabled: boolean; source: string; reas
     { enabled: false, source: 'deployment-env', reason: /DISABLE_TELEMETRY in/ },
   ],
   [
-    'config telemetryDisabled: "true" (a string) is not a decision',
-    { env: {}, userConfig: config({ telemetryDisabled: 'true' }) },
+    'config telemetryDisabled: "yes" (a hand-edited string) disables, by the one truthy parser',
+    { env: {}, userConfig: config({ telemetryDisabled: 'yes' }) },
+    { enabled: false, source: 'user-config', reason: /telemetryDisabled/ },
+  ],
+  [
+    'config telemetryDisabled: "false" or false does not',
+    { env: {}, userConfig: config({ telemetryDisabled: 'false' }) },
     { enabled: true, source: 'default', reason: /default/ },
   ],
   [

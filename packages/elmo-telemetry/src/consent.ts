@@ -22,6 +22,12 @@ export interface ElmoConsentInputs {
   isCI?: boolean;
 }
 
+// `telemetryDisabled` is written as a boolean; a hand-edited string is read with the one truthy parser, so
+// that "yes" or "1" disable too (most restrictive wins) and "false" or "0" do not.
+function isDisabledFlag(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && isTruthy(value));
+}
+
 function unreadable(state: EnvFileState | JsonFileState | undefined): boolean {
   return state?.status === 'corrupt' || state?.status === 'unreadable';
 }
@@ -49,7 +55,7 @@ export function elmoConsentSources(inputs: ElmoConsentInputs): ConsentSource[] {
       source: 'user-config',
       verdict: unreadable(inputs.userConfig)
         ? { enabled: false, reason: `disabled because ${configFile} could not be read` }
-        : config?.[ELMO.configKeys.telemetryDisabled] === true
+        : isDisabledFlag(config?.[ELMO.configKeys.telemetryDisabled])
           ? { enabled: false, reason: `disabled by telemetryDisabled in ${configFile}` }
           : undefined,
     },

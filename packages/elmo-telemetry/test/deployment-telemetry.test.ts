@@ -101,6 +101,18 @@ describe('deployment telemetry', () => {
     expect(sink.requests).toEqual([]);
   });
 
+  it('sends nothing when DEPLOYMENT_ID is not a random UUID', async () => {
+    writeFileSync(
+      join(dir, '.env'),
+      `DEPLOYMENT_ID=alice-laptop\nELMO_POSTHOG_HOST=${sink.url}\nELMO_POSTHOG_KEY=phc_test\n`,
+    );
+    const telemetry = create('web');
+    telemetry.started();
+    await telemetry.shutdown(1000);
+    expect(telemetry.deploymentId()).toBeUndefined();
+    expect(sink.requests).toEqual([]);
+  });
+
   it('sends nothing without a DEPLOYMENT_ID', async () => {
     writeFileSync(join(dir, '.env'), `ELMO_POSTHOG_HOST=${sink.url}\nELMO_POSTHOG_KEY=phc_test\n`);
     const telemetry = create('worker');

@@ -46,7 +46,9 @@ export function readConsentSnapshot(
     decision = {
       enabled: false,
       source: 'home',
-      reason: `disabled for this run because the home folder ${deps.homedir} does not exist`,
+      reason: deps.homedir
+        ? `disabled for this run because the home folder ${deps.homedir} does not exist`
+        : 'disabled for this run because no home folder is set (HOME is empty)',
     };
   }
   return { decision, paths, config, envPath, deploymentEnv };

@@ -1,9 +1,5 @@
 import { API_ROUTES, type ApiRoute, collectedSummary, ELMO, elmoCatalog } from '@elmo/elmo-telemetry';
-import {
-  createDeploymentTelemetry,
-  type DeploymentTelemetry,
-  handleIngest,
-} from '@elmo/elmo-telemetry/deployment';
+import { createDeploymentTelemetry, type DeploymentTelemetry, handleIngest } from '@elmo/elmo-telemetry/deployment';
 import { deploymentPaths, describeDestination } from '@elmo/elmo-telemetry/node';
 import { isTruthy, type LogEntry } from '@elmo/telemetry-core';
 import { readLocalLog, updateEnvFile } from '@elmo/telemetry-core/node';

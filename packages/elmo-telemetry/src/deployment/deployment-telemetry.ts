@@ -2,6 +2,7 @@ import {
   type ConsentDecision,
   createLocalOnlySender,
   createTelemetry,
+  isUuid,
   type Sender,
   type Telemetry,
 } from '@elmo/telemetry-core';
@@ -107,7 +108,11 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
   };
   const consent = () =>
     resolveElmoConsent({ env: options.env, deploymentEnv: readEnv(), deploymentEnvPath: paths.envFile });
-  const deploymentId = () => envValues()[ELMO.env.deploymentId] || options.env[ELMO.env.deploymentId] || undefined;
+  // Only a random UUID may become the distinct id: anything else typed into DEPLOYMENT_ID means "send nothing".
+  const deploymentId = () => {
+    const id = envValues()[ELMO.env.deploymentId] || options.env[ELMO.env.deploymentId];
+    return isUuid(id) ? id.toLowerCase() : undefined;
+  };
   const destination = resolveDestination(options.env, envValues());
   const logger = createTraceLogger(isTraceMode(options.env), write);
   const sender =
