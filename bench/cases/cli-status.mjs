@@ -38,12 +38,11 @@ const FRAMES = {
 };
 
 const WHAT_WOULD_CLOSE_IT =
-  'What would close it (product, not changed here): (1) append to the spool with one O_APPEND write under the ' +
-  'lock instead of reading the whole spool and rewriting it through a temp file with fsync (a torn last line is ' +
-  'already skipped by the reader, and losing a telemetry event on power loss is acceptable; rewrite only when the ' +
-  '1,000-event / 1 MB bound is reached), and write the local log line under the same lock; (2) start the detached sender less often than every run, e.g. only when no ' +
-  'sender ran in the last minute or the spool holds 20 events or more (SPEC §7 says "at exit, if the spool is ' +
-  'non-empty", so this needs a spec change); with both, a typical run would add one small file append.';
+  'Already done: the spool is appended in place with one write under its lock (rewritten only when the ' +
+  '1,000-event / 1 MB bound is crossed), the local log is written once at exit, and the sender runs at a lower ' +
+  'priority. What would close the rest (product): start the detached sender less often than every run, e.g. only ' +
+  'when no sender ran in the last minute or the spool holds 20 events or more. SPEC §7 says "at exit, if the spool ' +
+  'is non-empty", so this needs a spec change; a typical run would then add one small file append.';
 
 function describe(values) {
   const [low, high] = spread(values);
@@ -87,8 +86,8 @@ function explain(times, offWallMs) {
     `Where the time goes (CPU profiles of ${PROFILED_PAIRS} more runs per side against the healthy sink, means of the ` +
     `main thread; module loading is the same on both sides): the profiled part took ${f(on.durationMs)} on and ` +
     `${f(off.durationMs)} off. Work only "on" does: finishing telemetry at exit ${f(on.finish)} (off: ${f(off.finish)}), ` +
-    `of which appending the event to the spool ${f(on.spoolAppend)} (lock file, read the spool, rewrite it through a ` +
-    `temp file and rename, fsync ${f(on.fsync)}) and starting the detached sender ${f(on.startSender)} ` +
+    `of which appending the event to the spool ${f(on.spoolAppend)} (lock file, read to count, one append; ` +
+    `fsync ${f(on.fsync)}) and starting the detached sender ${f(on.startSender)} ` +
     `(child_process.spawn ${f(on.spawn)}); writing the local log ${f(on.logWrite)}; track() ${f(on.track)} ` +
     `(off: ${f(off.track)}). In all, ~${f(extra)} of main-thread work per run, ${verdict} ${WHAT_WOULD_CLOSE_IT}`
   );

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from './fs-atomic.js';
@@ -69,5 +70,11 @@ export function startDetachedSender(config: DetachedSenderConfig, entry = detach
   });
   child.on('error', () => {});
   child.unref();
+  // Background work: it must never compete with what the person runs next.
+  if (child.pid) {
+    try {
+      setPriority(child.pid, 10);
+    } catch {}
+  }
   return child.pid;
 }
