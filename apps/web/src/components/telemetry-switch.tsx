@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { callApi } from '../lib/api-client';
+import { FieldError } from './field-error';
 
 /**
  * The telemetry switch: writes DISABLE_TELEMETRY in the deployment .env through the settings API. When an
@@ -49,11 +50,7 @@ export function TelemetrySwitch({ enabled, lockedBy }: { enabled: boolean; locke
           Locked off by the <code>{lockedBy}</code> environment variable of the server process.
         </p>
       ) : null}
-      {error ? (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldError id="telemetry-switch-error" message={error} />
     </div>
   );
 }

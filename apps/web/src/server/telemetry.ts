@@ -92,6 +92,7 @@ export function createWebTelemetry(env: WebEnv): WebTelemetry {
       const lockedBy = processKillSwitch(env.telemetryEnv);
       if (lockedBy) return { ok: false, lockedBy };
       updateEnvFile(paths.envFile, { [ELMO.env.disableTelemetry]: enabled ? null : '1' });
+      deployment.reloadSettings();
       return { ok: true };
     },
     browserConfig() {

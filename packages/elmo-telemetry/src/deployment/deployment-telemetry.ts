@@ -69,6 +69,8 @@ export interface DeploymentTelemetry {
   readonly telemetry: Telemetry<ElmoCatalog>;
   readonly destination: Destination | undefined;
   consent(): ConsentDecision;
+  /** Re-reads the deployment `.env` on the next call (after this process changed it). */
+  reloadSettings(): void;
   deploymentId(): string | undefined;
   /** Web only: compares the version marker and reports install or update. */
   reportVersion(): void;
@@ -174,6 +176,7 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     telemetry,
     destination,
     consent,
+    reloadSettings: () => readEnv.invalidate(),
     deploymentId,
     reportVersion() {
       const change = checkVersionMarker(paths.versionMarker, options.productVersion);

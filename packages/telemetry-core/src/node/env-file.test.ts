@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testing/temp-dir.js';
 import { editEnvText, readEnvFile, updateEnvFile } from './env-file.js';
 import { FileStateError } from './json-file.js';
+import { createLiveReader } from './live-file.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 beforeEach(() => {
@@ -80,5 +81,18 @@ describe('.env files', () => {
     expect(() => updateEnvFile(path, { DISABLE_TELEMETRY: '1' })).toThrow(FileStateError);
     writeFileSync(path, 'A='.padEnd(1024 * 1024 + 10, 'x'));
     expect(readEnvFile(path).status).toBe('corrupt');
+  });
+});
+
+describe('live reading', () => {
+  it('serves a cached value within its interval, and the new one after invalidate()', () => {
+    const path = join(temp.dir, '.env');
+    writeFileSync(path, 'A=1\n');
+    const read = createLiveReader(path, readEnvFile, 60_000);
+    expect(read()).toMatchObject({ values: { A: '1' } });
+    updateEnvFile(path, { A: '2' });
+    expect(read()).toMatchObject({ values: { A: '1' } });
+    read.invalidate();
+    expect(read()).toMatchObject({ values: { A: '2' } });
   });
 });

@@ -9,7 +9,7 @@ export function createLiveReader<T>(
   read: (path: string) => T,
   minIntervalMs = 500,
   now = Date.now,
-): () => T {
+): (() => T) & { invalidate(): void } {
   let cached: { value: T; key: string; checkedAt: number } | undefined;
   const keyOf = () => {
     try {
@@ -19,7 +19,7 @@ export function createLiveReader<T>(
       return `error:${(error as NodeJS.ErrnoException).code}`;
     }
   };
-  return () => {
+  const reader = () => {
     const time = now();
     if (cached && time - cached.checkedAt < minIntervalMs) return cached.value;
     const key = keyOf();
@@ -30,4 +30,10 @@ export function createLiveReader<T>(
     cached = { value: read(path), key, checkedAt: time };
     return cached.value;
   };
+  // After this process writes the file itself, the next read must see the change at once.
+  return Object.assign(reader, {
+    invalidate() {
+      cached = undefined;
+    },
+  });
 }
