@@ -62,12 +62,20 @@ async function startRuntime(env: WebEnv): Promise<WebRuntime> {
   if (!existsSync(env.migrationsDir)) {
     throw new StartupError(`migrations not found in ${env.migrationsDir}; run next start from apps/web`);
   }
+  if (env.databaseUrl && !/^postgres(ql)?:\/\//i.test(env.databaseUrl)) {
+    throw new StartupError(
+      'DATABASE_URL must be a postgres:// or postgresql:// URL; leave it unset to use the embedded database',
+    );
+  }
   const database = await openDatabase(env);
   try {
     await database.migrate(env.migrationsDir);
   } catch (error) {
     await database.close().catch(() => undefined);
-    throw new StartupError(`database migration failed: ${describeError(error)}`, { cause: error });
+    const where = env.databaseUrl
+      ? ` (the PostgreSQL database of DATABASE_URL, ${describeDatabaseUrl(env.databaseUrl)})`
+      : '';
+    throw new StartupError(`database migration failed${where}: ${describeError(error)}`, { cause: error });
   }
   return createWebRuntime({ env, database, telemetry: createWebTelemetry(env) });
 }
@@ -99,6 +107,16 @@ export function stopRuntime(): Promise<void> {
     () => undefined, // It never started, so there is nothing to close.
   );
   return s.stopped;
+}
+
+/** Where a PostgreSQL URL points, without its user name or password. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname}`;
+  } catch {
+    return 'an unparsable URL';
+  }
 }
 
 /** The most useful one line of an error, including drizzle's wrapped driver error. */

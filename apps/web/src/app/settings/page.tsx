@@ -1,20 +1,10 @@
 import type { Metadata } from 'next';
 import { TelemetryPanel } from '../../components/telemetry-panel';
-import { getRuntime } from '../../server/runtime';
+import { describeDatabaseUrl, getRuntime } from '../../server/runtime';
 
 export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = { title: 'Settings' };
-
-// Shows where PostgreSQL is without ever showing its password.
-function describeDatabaseUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname}`;
-  } catch {
-    return 'configured by DATABASE_URL';
-  }
-}
 
 /** Settings: where this deployment keeps its data, and the telemetry choice. */
 export default async function SettingsPage() {
