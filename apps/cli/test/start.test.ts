@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { type Sink, startSink } from '@elmo/posthog-sink';
+import { isProcessAlive } from '@elmo/telemetry-core/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ELMO_BIN } from './support/run-elmo.js';
 import { createTestHome, type TestHome } from './support/test-home.js';
@@ -14,15 +15,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 let sink: Sink;
@@ -83,7 +75,7 @@ describe('elmo start', () => {
       });
       expect(stopped.map((e) => e.properties.component).sort()).toEqual(['web', 'worker']);
       expect(JSON.parse((await home.run(['status', '--json'])).stdout)).toMatchObject({ running: false });
-      expect(status.pid && isAlive(status.pid)).toBe(false);
+      expect(status.pid && isProcessAlive(status.pid)).toBe(false);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingEvent } from '../src/envelope.js';
 import { detachedSenderEntry, runningSenderPid, startDetachedSender } from '../src/node/detached-sender.js';
 import { readLocalLog } from '../src/node/local-log.js';
+import { isProcessAlive } from '../src/node/process-alive.js';
 import { openSpool } from '../src/node/spool.js';
 import { makeTempDir } from '../src/testing/temp-dir.js';
 
@@ -44,18 +45,9 @@ function config(capMs = 5000) {
   };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function waitForExit(pid: number, withinMs: number): Promise<number> {
   const started = Date.now();
-  while (isAlive(pid)) {
+  while (isProcessAlive(pid)) {
     if (Date.now() - started > withinMs) throw new Error(`sender ${pid} still running after ${withinMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
