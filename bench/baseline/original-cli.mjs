@@ -5,10 +5,10 @@
 // (30 s shutdown, 10 s request timeout, 3 retries 3 s apart). posthog-node is imported statically, in the
 // command's own process, as it was then. Run it with the same environment as the built CLI.
 import { homedir } from 'node:os';
-import { resolveElmoConsent } from '@elmo/elmo-telemetry';
 import {
   cliPaths,
   commonProperties,
+  createElmoConsent,
   deploymentPaths,
   resolveDeploymentDir,
   resolveDestination,
@@ -24,14 +24,13 @@ const paths = cliPaths(env, home);
 const envPath = deploymentPaths(dir).envFile;
 const config = readJsonFile(paths.configFile);
 const deploymentEnv = readEnvFile(envPath);
-const decision = resolveElmoConsent({
+const decision = createElmoConsent({
+  surface: 'cli',
   env,
-  deploymentEnv,
-  deploymentEnvPath: envPath,
-  userConfig: config,
-  userConfigPath: paths.configFile,
+  homedir: home,
+  deploymentEnvFile: envPath,
   isCI: Boolean(env.CI),
-});
+}).decide();
 const values = deploymentEnv.status === 'ok' ? deploymentEnv.values : {};
 process.stdout.write(
   [

@@ -26,6 +26,7 @@ export function createWorkerTelemetryHooks(env: WorkerEnv): WorkerTelemetryHooks
     component: 'worker',
     deploymentDir: env.home,
     env: env.telemetryEnv,
+    homedir: env.userHome,
     productVersion: env.productVersion,
     intervals: env.telemetryFlushMs ? { flushMs: env.telemetryFlushMs } : undefined,
   });

@@ -1,4 +1,3 @@
 export * from './catalog.js';
-export * from './consent.js';
 export * from './disclosure.js';
 export * from './names.js';

@@ -5,6 +5,10 @@ export const ELMO = {
   env: {
     doNotTrack: 'DO_NOT_TRACK',
     disableTelemetry: 'DISABLE_TELEMETRY',
+    /** Deployment `.env` only: `on`, `local` or `off`. */
+    telemetryMode: 'TELEMETRY_MODE',
+    /** The machine policy file's location (default `/etc/elmo/telemetry.json`). */
+    policyFile: 'ELMO_TELEMETRY_POLICY',
     deploymentId: 'DEPLOYMENT_ID',
     home: 'ELMO_HOME',
     posthogHost: 'ELMO_POSTHOG_HOST',
@@ -14,10 +18,13 @@ export const ELMO = {
     port: 'ELMO_PORT',
   },
   defaultPort: 1515,
+  defaultPolicyFile: '/etc/elmo/telemetry.json',
   configKeys: {
     installId: 'installId',
     telemetryDisabled: 'telemetryDisabled',
-    /** 'enabled' | 'disabled', written only by an explicit choice (`init`, `telemetry enable|disable`). */
+    /** 'on' | 'local' | 'off', kept in step with telemetryDisabled. */
+    telemetryMode: 'telemetryMode',
+    /** 'enabled' | 'local' | 'disabled', written only by an explicit choice (`init`, `telemetry enable|disable`). */
     telemetryChoice: 'telemetryChoice',
     /** The consent version whose first-run notice was last shown. */
     noticeVersion: 'noticeVersion',
@@ -93,3 +100,7 @@ export type CliFlag = (typeof CLI_FLAGS)[number];
 export type ApiRoute = (typeof API_ROUTES)[number];
 export type PageRoute = (typeof PAGE_ROUTES)[number];
 export type FeatureCounter = (typeof FEATURE_COUNTERS)[number];
+
+/** The events the browser may send through `/ingest`; anything else posted there is dropped. */
+export const BROWSER_EVENTS = ['$pageview'] as const;
+export type BrowserEventName = (typeof BROWSER_EVENTS)[number];

@@ -6,13 +6,12 @@ import type { LogEntry } from './ports.js';
 import { createTelemetry, type TelemetryOptions } from './telemetry.js';
 import { createMemorySender } from './testing/memory-sender.js';
 import { testCatalog } from './testing/test-catalog.js';
+import { CONSENT_OFF, CONSENT_ON } from './testing/consent.js';
 
-const ON: ConsentDecision = { enabled: true, source: 'default', reason: 'on' };
-const OFF: ConsentDecision = { enabled: false, source: 'env:DO_NOT_TRACK', reason: 'off' };
 const SESSION = '11111111-1111-4111-8111-111111111111';
 
 function setup(overrides: Partial<TelemetryOptions<typeof testCatalog>> = {}) {
-  let consent = ON;
+  let consent = CONSENT_ON;
   let n = 0;
   const sender = createMemorySender();
   const identity = vi.fn(() => 'install-1');
@@ -75,7 +74,7 @@ describe('createTelemetry', () => {
 
   it('is inert while disabled: no identity read, nothing queued, sent or logged', async () => {
     const { telemetry, sender, identity, log, setConsent } = setup();
-    setConsent(OFF);
+    setConsent(CONSENT_OFF);
     telemetry.track('cmd', { command: 'init' });
     await telemetry.flush();
     await telemetry.shutdown();
@@ -88,7 +87,7 @@ describe('createTelemetry', () => {
     const { telemetry, sender, log, setConsent } = setup();
     telemetry.track('cmd', { command: 'init' });
     telemetry.track('cmd', { command: 'start' });
-    setConsent(OFF);
+    setConsent(CONSENT_OFF);
     await telemetry.flush();
     expect(sender.batches).toEqual([]);
     expect(telemetry.status().droppedByConsent).toBe(2);
@@ -159,7 +158,7 @@ describe('createTelemetry', () => {
 
   it('keys an explicit submission by the email, with no telemetry property, when disabled', async () => {
     const { telemetry, sender, identity, setConsent } = setup();
-    setConsent(OFF);
+    setConsent(CONSENT_OFF);
     await telemetry.submitExplicit('signup', {
       set: { email: 'a@example.com' },
       properties: { source: 'cli_init' },
@@ -216,11 +215,11 @@ describe('createTelemetry', () => {
       const changes: boolean[] = [];
       telemetry.onConsentChange((d) => changes.push(d.enabled));
       telemetry.track('cmd');
-      setConsent(OFF);
+      setConsent(CONSENT_OFF);
       await vi.advanceTimersByTimeAsync(1000);
       expect(changes).toEqual([false]);
       expect(telemetry.status().queued).toBe(0);
-      setConsent(ON);
+      setConsent(CONSENT_ON);
       await vi.advanceTimersByTimeAsync(1000);
       expect(changes).toEqual([false, true]);
       await telemetry.shutdown();

@@ -1,5 +1,5 @@
 import type { Catalog, EventSpec, ExplicitName, PropsOf, TrackedName } from './catalog.js';
-import type { ConsentDecision } from './consent.js';
+import { type ConsentDecision, consentUnavailable } from './consent.js';
 import { buildEnvelope, type OutgoingEvent } from './envelope.js';
 import { type LocalLog, type LogEntry, type LogStatus, type Sender, silentLogger, type TraceLogger } from './ports.js';
 import { BoundedQueue } from './queue.js';
@@ -121,7 +121,7 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     try {
       decision = options.consent();
     } catch (error) {
-      decision = { enabled: false, source: 'error', reason: 'disabled because consent could not be read' };
+      decision = consentUnavailable('disabled because consent could not be read');
       logger.trace('telemetry: consent could not be read', { error: String(error) });
     }
     if (lastDecision && lastDecision.enabled !== decision.enabled) {
@@ -171,7 +171,7 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
       logger.trace('telemetry: sent', { count: batch.length });
     } catch (error) {
       counters.failed += batch.length;
-      record(batch, 'dropped', 'delivery failed');
+      record(batch, 'dropped', readConsent().enabled ? 'delivery failed' : 'consent withdrawn');
       logger.trace('telemetry: send failed', { count: batch.length, error: String(error) });
     }
   };
@@ -257,7 +257,7 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     }
     try {
       await options.sender.send([event]);
-      if (enabled) record([event], LOGGED_AS[options.sender.delivery ?? 'sent']);
+      record([event], LOGGED_AS[options.sender.delivery ?? 'sent']);
       return true;
     } catch (error) {
       logger.trace('telemetry: explicit submission failed', { error: String(error) });

@@ -5,9 +5,8 @@ import type { ConsentDecision } from '../src/consent.js';
 import { createPostHogSender } from '../src/node/posthog-sender.js';
 import { createTelemetry } from '../src/telemetry.js';
 import { testCatalog } from '../src/testing/test-catalog.js';
+import { CONSENT_OFF, CONSENT_ON } from '../src/testing/consent.js';
 
-const ON: ConsentDecision = { enabled: true, source: 'default', reason: 'on' };
-const OFF: ConsentDecision = { enabled: false, source: 'env:DISABLE_TELEMETRY', reason: 'off' };
 const SESSION = '11111111-1111-4111-8111-111111111111';
 const FIXED_NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 
@@ -24,7 +23,7 @@ function client(options: { consent?: () => ConsentDecision; retryDelayMs?: numbe
   let n = 0;
   return createTelemetry({
     catalog: testCatalog,
-    consent: options.consent ?? (() => ON),
+    consent: options.consent ?? (() => CONSENT_ON),
     identity: () => 'install-1',
     sender: createPostHogSender({
       host: sink.url,
@@ -116,11 +115,11 @@ describe('through real posthog-node into the loopback sink', () => {
   });
 
   it('sends nothing when consent is withdrawn between track and flush', async () => {
-    let consent = ON;
+    let consent = CONSENT_ON;
     const telemetry = client({ consent: () => consent });
     telemetry.track('cmd', { command: 'init' });
     telemetry.track('cmd', { command: 'start' });
-    consent = OFF;
+    consent = CONSENT_OFF;
     await telemetry.flush();
     await telemetry.shutdown();
     expect(sink.requests).toEqual([]);
@@ -165,7 +164,7 @@ describe('through real posthog-node into the loopback sink', () => {
   });
 
   it('keys the newsletter signup by the email, with no telemetry property, when telemetry is off', async () => {
-    const telemetry = client({ consent: () => OFF });
+    const telemetry = client({ consent: () => CONSENT_OFF });
     await telemetry.submitExplicit('signup', {
       set: { email: 'alice@example.com' },
       properties: { source: 'cli_init' },

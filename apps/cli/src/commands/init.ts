@@ -1,14 +1,12 @@
 import { ELMO } from '@elmo/elmo-telemetry';
-import { cliPaths } from '@elmo/elmo-telemetry/node';
-import { isTruthy } from '@elmo/telemetry-core';
-import { readJsonFile } from '@elmo/telemetry-core/node';
+import { cliPaths, saveElmoTelemetryChoice } from '@elmo/elmo-telemetry/node';
+import { changeEnvFile, readJsonFile } from '@elmo/telemetry-core/node';
 import { Command, Option } from 'commander';
 import { type CommandContext, dirOption, printLines } from '../command-context.js';
 import { deploymentDirFor, readDeployment } from '../deployment/deployment.js';
-import { changeEnvFile } from '../deployment/env-update.js';
 import { readConsentSnapshot } from '../telemetry/consent-snapshot.js';
 import { maskId } from '../telemetry/install-id.js';
-import { assertWritable, saveConfigChoice } from '../telemetry/telemetry-choice.js';
+import { assertWritable, saveChoice } from '../telemetry/telemetry-choice.js';
 import { checkInitFlags, gatherAnswers, type InitAnswers, type InitOptions, isInteractive } from './init-answers.js';
 
 const ENV_HEADER = `# Elmo deployment settings, written by \`elmo init\`. Edit freely: elmo keeps your lines and comments.
@@ -40,10 +38,9 @@ export async function runInit(context: CommandContext, options: InitOptions): Pr
   const consent = readConsentSnapshot(deps, dir).decision;
   const answers = await gatherAnswers(deps, options, {
     databaseUrl: deployment.values.DATABASE_URL,
-    telemetryDeclined:
-      isTruthy(deployment.values[ELMO.env.disableTelemetry]) ||
-      (config.status === 'ok' && config.data[ELMO.configKeys.telemetryChoice] === 'disabled'),
-    telemetryForcedOff: consent.source.startsWith('env:') ? consent.reason : undefined,
+    telemetryDeclined: !consent.enabled,
+    // Asking would change nothing while a setting init does not write forces the state.
+    telemetryForcedOff: consent.lockedBy && consent.lockedBy.kind !== 'user-config' ? consent.reason : undefined,
   });
 
   const env = changeEnvFile(
@@ -52,14 +49,17 @@ export async function runInit(context: CommandContext, options: InitOptions): Pr
       ...(values[ELMO.env.deploymentId] ? {} : { [ELMO.env.deploymentId]: deps.uuid() }),
       ...(values.ELMO_INTERNAL_TOKEN ? {} : { ELMO_INTERNAL_TOKEN: deps.secret() }),
       ...(answers.database.explicit ? { DATABASE_URL: answers.database.url ?? null } : {}),
-      ...(answers.telemetry === true ? { [ELMO.env.disableTelemetry]: null } : {}),
-      ...(answers.telemetry === false && !isTruthy(values[ELMO.env.disableTelemetry])
-        ? { [ELMO.env.disableTelemetry]: '1' }
-        : {}),
     }),
     { header: ENV_HEADER },
   );
-  if (answers.telemetry !== undefined) saveConfigChoice(configFile, answers.telemetry, 'elmo init');
+  const envFile = deployment.paths.envFile;
+  if (answers.telemetry !== undefined) {
+    saveChoice(answers.telemetry ? 'on' : 'off', { userConfigFile: configFile, deploymentEnvFile: envFile }, 'elmo init');
+  } else if (consent.source === 'user-config' && !consent.enabled) {
+    // The user's own `elmo telemetry disable` covers the deployments their elmo creates (SPEC §3 rule 4): the
+    // components read it live, and the new .env says so too, for whoever runs the deployment later.
+    saveElmoTelemetryChoice(consent.mode, { deploymentEnvFile: envFile });
+  }
 
   const databaseMode = answers.database.explicit
     ? answers.database.mode

@@ -1,4 +1,5 @@
 import { ELMO } from '@elmo/elmo-telemetry';
+import type { ConsentDecision } from '@elmo/telemetry-core';
 import { Command, Option } from 'commander';
 import { type CommandContext, dirOption, printLines } from '../command-context.js';
 import { deploymentDirFor, isUnusable, readDeployment } from '../deployment/deployment.js';
@@ -24,7 +25,7 @@ export interface StatusReport {
   pid: number | null;
   pidFile: string | null;
   url: string;
-  telemetry: { enabled: boolean; source: string; reason: string };
+  telemetry: Pick<ConsentDecision, 'enabled' | 'mode' | 'source' | 'reason' | 'lockedBy'>;
 }
 
 // Status never fails on a bad port: it shows the default and leaves the complaint to `elmo start`.
@@ -52,7 +53,13 @@ export function readStatus(context: CommandContext, options: StatusOptions): Sta
     pid: run.state === 'running' ? run.pid : null,
     pidFile: run.state === 'running' ? run.pidFile : null,
     url: `http://localhost:${(run.state === 'running' && run.port) || portOf(deps.env, deployment.values)}`,
-    telemetry: { enabled: decision.enabled, source: decision.source, reason: decision.reason },
+    telemetry: {
+      enabled: decision.enabled,
+      mode: decision.mode,
+      source: decision.source,
+      reason: decision.reason,
+      lockedBy: decision.lockedBy,
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { ELMO } from '@elmo/elmo-telemetry';
 import { describeDestination, resolveDestination } from '@elmo/elmo-telemetry/node';
-import { isUuid } from '@elmo/telemetry-core';
+import { type ConsentLock, type ConsentSourceKind, describeLock, isUuid, type TelemetryMode } from '@elmo/telemetry-core';
 import { openSpool } from '@elmo/telemetry-core/node';
 import { Command, Option } from 'commander';
 import { type CommandContext, dirOption, printLines } from '../command-context.js';
@@ -18,8 +18,11 @@ export interface TelemetryStatusOptions {
 /** The `--json` shape of `elmo telemetry status`: ids unmasked, null when absent. */
 export interface TelemetryStatusReport {
   enabled: boolean;
-  source: string;
+  mode: TelemetryMode;
+  source: ConsentSourceKind;
   reason: string;
+  /** The setting that forces the decision (the same answer the settings page and web API give). */
+  lockedBy: ConsentLock | null;
   installId: string | null;
   deploymentId: string | null;
   configPath: string;
@@ -46,8 +49,10 @@ export function readTelemetryStatus(context: CommandContext, options: { dir?: st
     isUnusable(state) ? describeFileProblem(path, state) : state.status;
   return {
     enabled: snapshot.decision.enabled,
+    mode: snapshot.decision.mode,
     source: snapshot.decision.source,
     reason: snapshot.decision.reason,
+    lockedBy: snapshot.decision.lockedBy,
     installId: isUuid(installId) ? installId : null,
     deploymentId: deploymentId ? deploymentId : null,
     configPath: snapshot.paths.configFile,
@@ -61,15 +66,19 @@ export function readTelemetryStatus(context: CommandContext, options: { dir?: st
   };
 }
 
+const ENABLE = `${ELMO.binary} telemetry enable`;
+
 function formatReport(report: TelemetryStatusReport): string[] {
+  const lock = report.lockedBy;
   const howToChange = report.enabled
     ? ['Turn it off:  elmo telemetry disable   (or DO_NOT_TRACK=1 for one command)']
-    : report.source.startsWith('env:')
-      ? [`Turn it on:   unset ${report.source.slice(4)} (an environment variable can only turn telemetry off)`]
-      : ['Turn it on:   elmo telemetry enable'];
+    : lock && lock.kind !== 'user-config'
+      ? [`Turn it on:   change ${describeLock(lock, ENABLE)}; an environment variable can only turn telemetry off`]
+      : [`Turn it on:   ${ENABLE}`];
   return [
-    `Telemetry: ${report.enabled ? 'enabled' : 'disabled'}`,
+    `Telemetry: ${report.enabled ? 'enabled' : report.mode === 'local' ? 'local only' : 'disabled'}`,
     `  why:            ${report.reason} [source: ${report.source}]`,
+    ...(lock ? [`  locked by:      ${describeLock(lock, ENABLE)}`] : []),
     `  install id:     ${report.installId ? maskId(report.installId) : 'none (created with the first event sent)'}`,
     `  deployment id:  ${report.deploymentId ? maskId(report.deploymentId) : 'none (no DEPLOYMENT_ID in the deployment .env)'}`,
     `  user config:    ${report.configPath} (${report.configState})`,

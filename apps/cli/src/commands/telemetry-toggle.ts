@@ -3,13 +3,7 @@ import { Command } from 'commander';
 import { type CommandContext, dirOption, printLines } from '../command-context.js';
 import { deploymentDirFor } from '../deployment/deployment.js';
 import { readConsentSnapshot } from '../telemetry/consent-snapshot.js';
-import {
-  assertWritable,
-  describeChange,
-  type FileChange,
-  saveConfigChoice,
-  saveDeploymentChoice,
-} from '../telemetry/telemetry-choice.js';
+import { assertWritable, describeChange, saveChoice } from '../telemetry/telemetry-choice.js';
 
 /** Options of `elmo telemetry enable|disable`. */
 export interface TelemetryToggleOptions {
@@ -42,8 +36,11 @@ export async function runTelemetryToggle(
   assertWritable(before.paths.configFile, before.config, rerun);
   if (hasDeployment) assertWritable(before.envPath, before.deploymentEnv, rerun);
 
-  const changes: FileChange[] = [saveConfigChoice(before.paths.configFile, enabled, rerun)];
-  if (hasDeployment) changes.push(saveDeploymentChoice(before.envPath, enabled, rerun));
+  const changes = saveChoice(
+    enabled ? 'on' : 'off',
+    { userConfigFile: before.paths.configFile, ...(hasDeployment ? { deploymentEnvFile: before.envPath } : {}) },
+    rerun,
+  );
   const dropped = enabled ? 0 : dropPending(before.paths.spoolFile);
 
   const after = readConsentSnapshot(deps, dir).decision;

@@ -1,11 +1,13 @@
 import { ELMO } from '@elmo/elmo-telemetry';
+import { DEPLOYMENT_CONSENT_KEYS } from '@elmo/elmo-telemetry/node';
 import type { Env } from '../deps.js';
 
 /**
  * The environment of the web app and worker: the operator's own environment, then the deployment `.env`
- * for what the environment does not set (as dotenv does), then what `elmo start` decides. DISABLE_TELEMETRY
- * from the `.env` is deliberately not copied: the file stays the live source the components re-read, so the
- * settings switch and `elmo telemetry enable` keep working; only an operator's own variable forces the state.
+ * for what the environment does not set (as dotenv does), then what `elmo start` decides. The `.env`'s consent
+ * keys (DO_NOT_TRACK, DISABLE_TELEMETRY, TELEMETRY_MODE) are deliberately not copied: the file stays the live
+ * source the components re-read, so the settings switch and `elmo telemetry enable` keep working, and the
+ * reason shown names the file; only an operator's own variable forces the state.
  */
 export function childEnvironment(options: {
   env: Env;
@@ -16,7 +18,7 @@ export function childEnvironment(options: {
 }): Record<string, string> {
   const merged: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.values)) {
-    if (key !== ELMO.env.disableTelemetry) merged[key] = value;
+    if (!DEPLOYMENT_CONSENT_KEYS.includes(key)) merged[key] = value;
   }
   for (const [key, value] of Object.entries(options.env)) {
     if (value !== undefined) merged[key] = value;

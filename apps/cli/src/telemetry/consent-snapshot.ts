@@ -1,8 +1,6 @@
-import { statSync } from 'node:fs';
-import { resolveElmoConsent } from '@elmo/elmo-telemetry';
-import { type CliPaths, cliPaths, deploymentPaths } from '@elmo/elmo-telemetry/node';
+import { type CliPaths, cliPaths, createElmoConsent, deploymentPaths } from '@elmo/elmo-telemetry/node';
 import type { ConsentDecision } from '@elmo/telemetry-core';
-import { type EnvFileState, type JsonFileState, readEnvFile, readJsonFile } from '@elmo/telemetry-core/node';
+import type { ConsentResolver, EnvFileState, JsonFileState } from '@elmo/telemetry-core/node';
 import type { CliDeps } from '../deps.js';
 
 /** Consent as decided now, with the file states it was decided from (for `telemetry status` and warnings). */
@@ -14,42 +12,34 @@ export interface ConsentSnapshot {
   deploymentEnv: EnvFileState;
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
+/** The CLI's consent resolver for a deployment folder: the core's one ordered list, with Elmo's names. */
+export function cliConsent(deps: Pick<CliDeps, 'env' | 'homedir' | 'isCI'>, deploymentDir: string): ConsentResolver {
+  return createElmoConsent({
+    surface: 'cli',
+    env: deps.env,
+    homedir: deps.homedir,
+    deploymentEnvFile: deploymentPaths(deploymentDir).envFile,
+    isCI: deps.isCI,
+  });
 }
 
-/**
- * Reads the user config and the deployment `.env` and resolves consent (SPEC §3). A home folder that does
- * not exist turns telemetry off for the run: the CLI never creates someone's home just to keep an id in it.
- */
+/** Asks a resolver and returns its decision with the files it read. */
+export function snapshotOf(resolver: ConsentResolver, paths: CliPaths): ConsentSnapshot {
+  const decision = resolver.decide();
+  const files = resolver.files();
+  return {
+    decision,
+    paths,
+    config: files.userConfig,
+    envPath: files.deploymentEnvFile ?? '',
+    deploymentEnv: files.deploymentEnv,
+  };
+}
+
+/** Reads the user config and the deployment `.env` and resolves consent (SPEC §3). */
 export function readConsentSnapshot(
   deps: Pick<CliDeps, 'env' | 'homedir' | 'isCI'>,
   deploymentDir: string,
 ): ConsentSnapshot {
-  const paths = cliPaths(deps.env, deps.homedir);
-  const envPath = deploymentPaths(deploymentDir).envFile;
-  const config = readJsonFile(paths.configFile);
-  const deploymentEnv = readEnvFile(envPath);
-  let decision = resolveElmoConsent({
-    env: deps.env,
-    deploymentEnv,
-    deploymentEnvPath: envPath,
-    userConfig: config,
-    userConfigPath: paths.configFile,
-    isCI: deps.isCI,
-  });
-  if (decision.enabled && !isDirectory(deps.homedir)) {
-    decision = {
-      enabled: false,
-      source: 'home',
-      reason: deps.homedir
-        ? `disabled for this run because the home folder ${deps.homedir} does not exist`
-        : 'disabled for this run because no home folder is set (HOME is empty)',
-    };
-  }
-  return { decision, paths, config, envPath, deploymentEnv };
+  return snapshotOf(cliConsent(deps, deploymentDir), cliPaths(deps.env, deps.homedir));
 }

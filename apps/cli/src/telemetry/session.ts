@@ -4,18 +4,20 @@ import {
   commonProperties,
   createPreviewPrinter,
   type Destination,
+  ELMO_CONSENT_NAMES,
   isPreviewMode,
   isTraceMode,
   resolveDestination,
 } from '@elmo/elmo-telemetry/node';
 import {
-  type ConsentDecision,
+  type ConsentVerdict,
   createLocalOnlySender,
   createTelemetry,
   type Sender,
   type Telemetry,
 } from '@elmo/telemetry-core';
 import {
+  consentEnv,
   createLocalLog,
   createTraceLogger,
   openSpool,
@@ -25,7 +27,7 @@ import {
 import { deploymentDirFor, isUnusable, readDeployment } from '../deployment/deployment.js';
 import type { CliDeps } from '../deps.js';
 import { describeFileProblem } from '../file-problem.js';
-import { readConsentSnapshot } from './consent-snapshot.js';
+import { cliConsent, snapshotOf } from './consent-snapshot.js';
 import { isNoticeDue } from './first-run-notice.js';
 import { ensureInstallId } from './install-id.js';
 import { createRoutedSpoolSender, explicitSpoolPaths } from './spool-routes.js';
@@ -63,14 +65,21 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
   const logger = createTraceLogger(isTraceMode(deps.env), deps.stderr);
   const preview = isPreviewMode(deps.env);
   let deploymentDir = deploymentDirFor(deps, undefined);
+  let resolver = cliConsent(deps, deploymentDir);
   // Set when this run must stay quiet whatever the files say: the notice was shown, or the config is unwritable.
-  let override: ConsentDecision | undefined;
+  // It is one of the resolver's rules (`run`), so every question asked in this run sees it.
+  let heldForRun: ConsentVerdict | undefined;
+  const holdForRun = (verdict: ConsentVerdict) => {
+    heldForRun = verdict;
+    resolver.holdForRun(verdict);
+  };
   let installId: string | undefined;
   let resolvedDestination: { value: Destination | undefined } | undefined;
   let client: Telemetry<ElmoCatalog> | undefined;
   const warned = new Set<string>();
 
-  const consent = (): ConsentDecision => override ?? readConsentSnapshot(deps, deploymentDir).decision;
+  const consent = () => resolver.decide();
+  const snapshot = () => snapshotOf(resolver, paths);
 
   const identity = (): string | undefined => {
     try {
@@ -78,11 +87,11 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
       return installId;
     } catch (error) {
       // A read-only or vanished home: telemetry is off for the rest of this run, silently.
-      override = {
-        enabled: false,
-        source: 'config',
+      holdForRun({
+        mode: 'off',
+        source: 'run',
         reason: `disabled for this run: ${paths.configFile} could not be written`,
-      };
+      });
       logger.trace('telemetry: install id could not be saved', { error: String(error) });
       return undefined;
     }
@@ -130,18 +139,23 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
     if (enabled) {
       startDetachedSender({
         ...common,
+        // The sender asks the same rules before every batch, from the same places (SPEC §7).
+        consent: {
+          names: ELMO_CONSENT_NAMES,
+          places: { ...resolver.places, env: consentEnv(ELMO_CONSENT_NAMES, deps.env) },
+        },
         spoolPath: paths.spoolFile,
         pidFile: paths.senderPidFile,
         logPath: paths.logFile,
         ...(isTraceMode(deps.env) ? { traceFile: paths.senderTraceFile } : {}),
       });
     }
-    // An explicit submission is sent whatever the consent; while disabled it leaves no trace in the log.
+    // An explicit submission is sent whatever the consent, and logged like every event that leaves (SPEC §7).
     startDetachedSender({
       ...common,
       spoolPath: explicitPaths.spoolFile,
       pidFile: explicitPaths.senderPidFile,
-      ...(enabled ? { logPath: paths.logFile } : {}),
+      logPath: paths.logFile,
     });
   };
 
@@ -153,24 +167,26 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
     useDeployment(dir) {
       if (dir === deploymentDir) return;
       deploymentDir = dir;
+      resolver = cliConsent(deps, dir);
+      if (heldForRun) resolver.holdForRun(heldForRun);
       resolvedDestination = undefined;
     },
     isNoticeDue() {
-      if (override) return false;
-      const snapshot = readConsentSnapshot(deps, deploymentDir);
-      return isNoticeDue(snapshot.config, snapshot.decision);
+      if (heldForRun) return false;
+      const now = snapshot();
+      return isNoticeDue(now.config, now.decision);
     },
     showNoticeIfDue() {
-      if (override) return false;
+      if (heldForRun) return false;
       try {
-        const snapshot = readConsentSnapshot(deps, deploymentDir);
-        if (!isNoticeDue(snapshot.config, snapshot.decision)) return false;
+        const now = snapshot();
+        if (!isNoticeDue(now.config, now.decision)) return false;
         deps.stderr(`${firstRunNotice(elmoCatalog)}\n`);
-        override = {
-          enabled: false,
-          source: 'first-run-notice',
+        holdForRun({
+          mode: 'off',
+          source: 'run',
           reason: 'the first-run notice was shown in this run, so nothing is sent in it',
-        };
+        });
         updateJsonFile(paths.configFile, (data) => ({
           ...data,
           [ELMO.configKeys.noticeVersion]: elmoCatalog.consentVersion,
@@ -178,13 +194,13 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
       } catch (error) {
         logger.trace('telemetry: notice version could not be saved', { error: String(error) });
       }
-      return override !== undefined;
+      return heldForRun !== undefined;
     },
     warnUnreadableFiles() {
-      const snapshot = readConsentSnapshot(deps, deploymentDir);
-      const files: [string, typeof snapshot.config | typeof snapshot.deploymentEnv][] = [
-        [paths.configFile, snapshot.config],
-        [snapshot.envPath, snapshot.deploymentEnv],
+      const now = snapshot();
+      const files: [string, typeof now.config | typeof now.deploymentEnv][] = [
+        [paths.configFile, now.config],
+        [now.envPath, now.deploymentEnv],
       ];
       for (const [path, state] of files) {
         if (!isUnusable(state) || warned.has(path)) continue;

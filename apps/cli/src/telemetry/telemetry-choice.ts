@@ -1,18 +1,12 @@
 import { ELMO, elmoCatalog } from '@elmo/elmo-telemetry';
-import { isTruthy } from '@elmo/telemetry-core';
-import { type EnvFileState, FileStateError, type JsonFileState, updateJsonFile } from '@elmo/telemetry-core/node';
+import { saveElmoTelemetryChoice } from '@elmo/elmo-telemetry/node';
+import type { TelemetryMode } from '@elmo/telemetry-core';
+import { type EnvFileState, type FileChange, FileStateError, type JsonFileState } from '@elmo/telemetry-core/node';
 import { CliError } from '../cli-error.js';
 import { isUnusable } from '../deployment/deployment.js';
-import { changeEnvFile, type EnvEdits } from '../deployment/env-update.js';
 import { describeFileProblem } from '../file-problem.js';
 
-const { telemetryDisabled, telemetryChoice, noticeVersion } = ELMO.configKeys;
-
-/** What one file change did, for printing: the file and a description of each key changed (empty: none). */
-export interface FileChange {
-  file: string;
-  changes: string[];
-}
+const { noticeVersion } = ELMO.configKeys;
 
 /** Refuses, with one line saying how to fix it, when a file we must write is corrupt or unreadable. */
 export function assertWritable(path: string, state: JsonFileState | EnvFileState, rerun: string): void {
@@ -35,46 +29,24 @@ function asCliError(error: unknown, path: string, rerun: string): CliError {
 }
 
 /**
- * Records an explicit telemetry choice in the user config: `telemetryChoice`, `telemetryDisabled` (set when
- * declining, removed when accepting) and the notice version the person has now seen. Other keys are kept.
+ * Records an explicit telemetry choice with the one writer (SPEC §3): the user config always, the deployment
+ * `.env` when given. The person has now seen what is collected, so the notice version is recorded too.
  */
-export function saveConfigChoice(path: string, enabled: boolean, rerun: string): FileChange {
-  let before: Record<string, unknown> = {};
-  let after: Record<string, unknown> = {};
+export function saveChoice(
+  mode: TelemetryMode,
+  files: { userConfigFile: string; deploymentEnvFile?: string },
+  rerun: string,
+): FileChange[] {
   try {
-    after = updateJsonFile(path, (data) => {
-      before = data;
-      const { [telemetryDisabled]: _old, ...rest } = data;
-      const seen = typeof data[noticeVersion] === 'number' ? (data[noticeVersion] as number) : 0;
-      return {
-        ...rest,
-        ...(enabled ? {} : { [telemetryDisabled]: true }),
-        [telemetryChoice]: enabled ? 'enabled' : 'disabled',
-        [noticeVersion]: Math.max(seen, elmoCatalog.consentVersion),
-      };
+    return saveElmoTelemetryChoice(mode, {
+      ...files,
+      extraConfig: (data) => {
+        const seen = typeof data[noticeVersion] === 'number' ? (data[noticeVersion] as number) : 0;
+        return { [noticeVersion]: Math.max(seen, elmoCatalog.consentVersion) };
+      },
     });
   } catch (error) {
-    throw asCliError(error, path, rerun);
-  }
-  const changes: string[] = [];
-  for (const key of [telemetryDisabled, telemetryChoice]) {
-    if (before[key] === after[key]) continue;
-    changes.push(key in after ? `${key}: ${JSON.stringify(after[key])}` : `removed ${key}`);
-  }
-  return { file: path, changes };
-}
-
-/** Sets or removes `DISABLE_TELEMETRY` in a deployment `.env`, keeping every other line and comment. */
-export function saveDeploymentChoice(path: string, enabled: boolean, rerun: string): FileChange {
-  const key = ELMO.env.disableTelemetry;
-  try {
-    const { changed } = changeEnvFile(path, (values): EnvEdits => {
-      // Accepting removes the line; declining writes `1` unless a truthy value already disables.
-      if (enabled) return { [key]: null };
-      return isTruthy(values[key]) ? {} : { [key]: '1' };
-    });
-    return { file: path, changes: changed.length === 0 ? [] : [enabled ? `removed ${key}` : `${key}=1`] };
-  } catch (error) {
+    const path = error instanceof FileStateError ? error.path : (files.deploymentEnvFile ?? files.userConfigFile);
     throw asCliError(error, path, rerun);
   }
 }

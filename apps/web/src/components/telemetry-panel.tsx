@@ -20,7 +20,7 @@ export function TelemetryPanel({ state }: { state: TelemetryPanelState }) {
   return (
     <section className="card" id="telemetry" aria-labelledby="telemetry-heading">
       <h2 id="telemetry-heading">Telemetry</h2>
-      <TelemetrySwitch enabled={state.enabled} lockedBy={state.lockedBy} />
+      <TelemetrySwitch enabled={state.enabled} lockedBy={state.lockedByText} />
       <dl className="facts">
         <dt>Decision</dt>
         <dd data-testid="telemetry-decision">

@@ -6,8 +6,9 @@ import { callApi } from '../lib/api-client';
 import { FieldError } from './field-error';
 
 /**
- * The telemetry switch: writes DISABLE_TELEMETRY in the deployment .env through the settings API. When an
- * operator's environment variable forces telemetry off, the switch is disabled and names the variable.
+ * The telemetry switch: records the choice in the deployment .env through the settings API. When a setting
+ * this page cannot change forces the state (the machine policy, an operator's variable, `elmo telemetry
+ * disable`), the switch is disabled and names it.
  */
 export function TelemetrySwitch({ enabled, lockedBy }: { enabled: boolean; lockedBy: string | null }) {
   const router = useRouter();
@@ -47,7 +48,7 @@ export function TelemetrySwitch({ enabled, lockedBy }: { enabled: boolean; locke
       </button>
       {lockedBy ? (
         <p id="telemetry-locked" className="muted">
-          Locked off by the <code>{lockedBy}</code> environment variable of the server process.
+          Locked by {lockedBy}.
         </p>
       ) : null}
       <FieldError id="telemetry-switch-error" message={error} />

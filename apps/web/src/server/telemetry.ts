@@ -1,18 +1,27 @@
 import { API_ROUTES, type ApiRoute, collectedSummary, ELMO, elmoCatalog } from '@elmo/elmo-telemetry';
 import { createDeploymentTelemetry, type DeploymentTelemetry, handleIngest } from '@elmo/elmo-telemetry/deployment';
-import { deploymentPaths, describeDestination } from '@elmo/elmo-telemetry/node';
-import { isTruthy, type LogEntry } from '@elmo/telemetry-core';
-import { readLocalLog, updateEnvFile } from '@elmo/telemetry-core/node';
+import { deploymentPaths, describeDestination, saveElmoTelemetryChoice } from '@elmo/elmo-telemetry/node';
+import {
+  type ConsentLock,
+  type ConsentSourceKind,
+  describeLock,
+  type LogEntry,
+  type TelemetryMode,
+} from '@elmo/telemetry-core';
+import { readLocalLog } from '@elmo/telemetry-core/node';
 import type { WebEnv } from './env';
 import type { DeploymentTelemetryHooks } from './telemetry-hooks';
 
 /** What the settings page shows about telemetry. */
 export interface TelemetryPanelState {
   enabled: boolean;
-  source: string;
+  mode: TelemetryMode;
+  source: ConsentSourceKind;
   reason: string;
-  /** The process-env variable that forces telemetry off, if any: the switch is then locked. */
-  lockedBy: string | null;
+  /** The setting that forces the decision, if any: the switch is then locked. */
+  lockedBy: ConsentLock | null;
+  /** The lock in words, naming what to change instead. */
+  lockedByText: string | null;
   maskedDeploymentId: string | null;
   destination: string;
   envFile: string;
@@ -34,19 +43,14 @@ export interface BrowserTelemetryConfig {
 /** The web process's telemetry: the product's hooks plus what the settings page, layout and /ingest need. */
 export interface WebTelemetry extends DeploymentTelemetryHooks {
   panel(): TelemetryPanelState;
-  /** Writes DISABLE_TELEMETRY in the deployment .env; refused while a process-env kill switch forces it. */
+  /** Records the choice in the deployment .env with the one writer; refused while a lock forces the state. */
   setEnabled(enabled: boolean): { ok: true } | { ok: false; lockedBy: string };
   browserConfig(): BrowserTelemetryConfig | null;
   ingest(request: Request, path: string[]): Promise<Response>;
 }
 
-const KILL_SWITCHES = [ELMO.env.doNotTrack, ELMO.env.disableTelemetry];
 const isApiRoute = (route: string): route is ApiRoute => (API_ROUTES as readonly string[]).includes(route);
-
-/** The operator's own kill switch in the process env, if one is set. */
-export function processKillSwitch(env: Readonly<Record<string, string | undefined>>): string | null {
-  return KILL_SWITCHES.find((name) => isTruthy(env[name])) ?? null;
-}
+const ENABLE_COMMAND = `${ELMO.binary} telemetry enable`;
 
 /** Creates the web process's telemetry from its configuration; called once per process. */
 export function createWebTelemetry(env: WebEnv): WebTelemetry {
@@ -55,6 +59,7 @@ export function createWebTelemetry(env: WebEnv): WebTelemetry {
     component: 'web',
     deploymentDir: env.home,
     env: env.telemetryEnv,
+    homedir: env.userHome,
     productVersion: env.productVersion,
     intervals: env.telemetryIntervals,
     totals: async () => ({ ...totals }),
@@ -79,7 +84,7 @@ export function createWebTelemetry(env: WebEnv): WebTelemetry {
       const summary = collectedSummary(elmoCatalog);
       return {
         ...decision,
-        lockedBy: processKillSwitch(env.telemetryEnv),
+        lockedByText: decision.lockedBy ? describeLock(decision.lockedBy, ENABLE_COMMAND) : null,
         maskedDeploymentId: id ? `${id.slice(0, 8)}…` : null,
         destination: describeDestination(deployment.destination),
         envFile: paths.envFile,
@@ -89,15 +94,16 @@ export function createWebTelemetry(env: WebEnv): WebTelemetry {
       };
     },
     setEnabled(enabled) {
-      const lockedBy = processKillSwitch(env.telemetryEnv);
-      if (lockedBy) return { ok: false, lockedBy };
-      updateEnvFile(paths.envFile, { [ELMO.env.disableTelemetry]: enabled ? null : '1' });
+      const { lockedBy } = deployment.consent();
+      if (lockedBy) return { ok: false, lockedBy: describeLock(lockedBy, ENABLE_COMMAND) };
+      saveElmoTelemetryChoice(enabled ? 'on' : 'off', { deploymentEnvFile: paths.envFile });
       deployment.reloadSettings();
       return { ok: true };
     },
     browserConfig() {
       const distinctId = deployment.deploymentId();
-      if (!deployment.consent().enabled || !deployment.destination || !distinctId) return null;
+      // Preview and local modes are inert in the browser too: posthog-js is not even loaded.
+      if (deployment.preview || !deployment.consent().enabled || !deployment.destination || !distinctId) return null;
       return {
         token: deployment.destination.apiKey,
         apiHost: '/ingest',
@@ -107,8 +113,7 @@ export function createWebTelemetry(env: WebEnv): WebTelemetry {
         allowHeadless: env.telemetryAllowHeadless,
       };
     },
-    ingest: (request, path) =>
-      handleIngest(request, path, { consent: deployment.consent, destination: () => deployment.destination }),
+    ingest: (request, path) => handleIngest(request, path, { browser: deployment.browser }),
   };
 }
 
@@ -118,9 +123,11 @@ export function createInertWebTelemetry(hooks: DeploymentTelemetryHooks): WebTel
     ...hooks,
     panel: () => ({
       enabled: false,
-      source: 'test',
+      mode: 'off',
+      source: 'default',
       reason: 'telemetry is not wired in this runtime',
       lockedBy: null,
+      lockedByText: null,
       maskedDeploymentId: null,
       destination: describeDestination(undefined),
       envFile: '',

@@ -6,11 +6,17 @@ import {
   type Sender,
   type Telemetry,
 } from '@elmo/telemetry-core';
-import { createLiveReader, createLocalLog, createTraceLogger, readEnvFile } from '@elmo/telemetry-core/node';
+import {
+  type ConsentResolver,
+  createLiveReader,
+  createLocalLog,
+  createTraceLogger,
+  readEnvFile,
+} from '@elmo/telemetry-core/node';
 import { createPostHogSender } from '@elmo/telemetry-core/posthog';
 import { type ElmoCatalog, elmoCatalog } from '../catalog.js';
-import { resolveElmoConsent } from '../consent.js';
 import { ELMO, type FeatureCounter } from '../names.js';
+import { createElmoConsent } from '../node/consent.js';
 import { deploymentPaths } from '../node/paths.js';
 import {
   commonProperties,
@@ -51,6 +57,8 @@ export interface DeploymentTelemetryOptions {
   deploymentDir: string;
   /** The process environment (the operator's own kill switches live here). */
   env: Env;
+  /** The home folder of the user running the deployment: their `elmo telemetry disable` covers it (SPEC §3 rule 4). */
+  homedir: string;
   productVersion: string;
   intervals?: Partial<DeploymentIntervals>;
   /** Current totals for `feature_usage` (brands and prompts in the deployment). */
@@ -67,8 +75,14 @@ export interface DeploymentTelemetryOptions {
 /** The deployment's telemetry: lifecycle events, usage aggregates and live consent, keyed by DEPLOYMENT_ID. */
 export interface DeploymentTelemetry {
   readonly telemetry: Telemetry<ElmoCatalog>;
+  /** Page views the browser posted to `/ingest`, sent through the same queue, consent and log (source `browser`). */
+  readonly browser: Telemetry<ElmoCatalog>;
   readonly destination: Destination | undefined;
+  /** The one consent resolver of this process (SPEC §3). */
+  readonly consentResolver: ConsentResolver;
   consent(): ConsentDecision;
+  /** Preview mode: events are printed, never sent, on every surface of this process. */
+  readonly preview: boolean;
   /** Re-reads the deployment `.env` on the next call (after this process changed it). */
   reloadSettings(): void;
   deploymentId(): string | undefined;
@@ -108,8 +122,11 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     const state = readEnv();
     return state.status === 'ok' ? state.values : {};
   };
-  const consent = () =>
-    resolveElmoConsent({ env: options.env, deploymentEnv: readEnv(), deploymentEnvPath: paths.envFile });
+  const consentResolver = createElmoConsent(
+    { surface: 'deployment', env: options.env, homedir: options.homedir, deploymentEnvFile: paths.envFile },
+    { cacheMs: 250 },
+  );
+  const consent = () => consentResolver.decide();
   // Only a random UUID may become the distinct id: anything else typed into DEPLOYMENT_ID means "send nothing".
   const deploymentId = () => {
     const id = envValues()[ELMO.env.deploymentId] || options.env[ELMO.env.deploymentId];
@@ -119,23 +136,37 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
   const logger = createTraceLogger(isTraceMode(options.env), write);
   const sender =
     options.sender ??
-    (destination ? createPostHogSender({ ...destination, requestTimeoutMs: 5000, logger }) : createLocalOnlySender());
-  const telemetry = createTelemetry({
-    catalog: elmoCatalog,
-    consent,
-    identity: deploymentId,
-    sender,
-    common: commonProperties({ source: options.component, productVersion: options.productVersion }),
-    sessionId: crypto.randomUUID(),
-    now,
-    logger,
-    localLog: createLocalLog(paths.logFile),
-    preview: isPreviewMode(options.env) ? createPreviewPrinter(write) : undefined,
-    flushAt: 20,
-    flushIntervalMs: intervals.flushMs,
-    maxQueueSize: options.maxQueueSize ?? 1000,
-    consentPollMs: intervals.consentPollMs,
-  });
+    (destination
+      ? createPostHogSender({ ...destination, requestTimeoutMs: 5000, logger, mayAttempt: () => consent().enabled })
+      : createLocalOnlySender());
+  const preview = isPreviewMode(options.env);
+  const localLog = createLocalLog(paths.logFile);
+  const clientOptions = (source: 'web' | 'worker' | 'browser', clientSender: Sender) =>
+    ({
+      catalog: elmoCatalog,
+      consent,
+      identity: deploymentId,
+      sender: clientSender,
+      common: commonProperties({ source, productVersion: options.productVersion }),
+      sessionId: crypto.randomUUID(),
+      now,
+      logger,
+      localLog,
+      preview: preview ? createPreviewPrinter(write) : undefined,
+      flushAt: 20,
+      flushIntervalMs: intervals.flushMs,
+      maxQueueSize: options.maxQueueSize ?? 1000,
+      consentPollMs: intervals.consentPollMs,
+    }) as const;
+  const telemetry = createTelemetry(clientOptions(options.component, sender));
+  // The browser's client shares the sender but never closes it: the component's client does, once.
+  const browser = createTelemetry(
+    clientOptions('browser', {
+      delivery: sender.delivery,
+      send: (events) => sender.send(events),
+      stopRetrying: () => sender.stopRetrying?.(),
+    }),
+  );
   const aggregates = new UsageAggregates();
   const startedAt = now();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -174,9 +205,15 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
 
   return {
     telemetry,
+    browser,
     destination,
+    consentResolver,
     consent,
-    reloadSettings: () => readEnv.invalidate(),
+    preview,
+    reloadSettings: () => {
+      readEnv.invalidate();
+      consentResolver.invalidate();
+    },
     deploymentId,
     reportVersion() {
       const change = checkVersionMarker(paths.versionMarker, options.productVersion);
@@ -209,7 +246,8 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
         sendUsage().catch(() => {}),
         new Promise((resolve) => setTimeout(resolve, deadlineMs / 4).unref()),
       ]);
-      await telemetry.shutdown(Math.max(0, deadlineMs - (now() - started)));
+      const left = Math.max(0, deadlineMs - (now() - started));
+      await Promise.all([browser.shutdown(left), telemetry.shutdown(left)]);
     },
   };
 }

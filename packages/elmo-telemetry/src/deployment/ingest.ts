@@ -1,29 +1,33 @@
-import type { ConsentDecision } from '@elmo/telemetry-core';
-import type { Destination } from '../node/runtime.js';
+import { decodeBrowserBatch } from '@elmo/telemetry-core/node';
+import type { ElmoCatalog } from '../catalog.js';
+import { BROWSER_EVENTS, type BrowserEventName } from '../names.js';
+import type { Telemetry } from '@elmo/telemetry-core';
 
-/** How the web app's `/ingest` route forwards the browser's events (SPEC §7). */
+/** How the web app's `/ingest` route takes the browser's events (SPEC §7). */
 export interface IngestOptions {
-  consent: () => ConsentDecision;
-  destination: () => Destination | undefined;
-  /** Largest body forwarded; larger ones are refused with 413. */
+  /** The browser's telemetry client: catalog, consent, identity, local log and delivery are its. */
+  browser: Telemetry<ElmoCatalog>;
+  /** Largest body accepted; larger ones are refused with 413. */
   maxBodyBytes?: number;
-  /** How long to wait for the destination before giving up. */
-  timeoutMs?: number;
 }
 
-// Only the capture endpoints posthog-js uses; flags, config, recordings and the rest are never forwarded.
+// Only the capture endpoints posthog-js uses; flags, config, recordings and the rest are never taken.
 const CAPTURE_PATHS = new Set(['e', 'i/v0/e', 'batch', 'capture']);
-// Query parameters the destination needs to decode the body; the rest (cache busters, `ip`) stay here.
-const FORWARDED_QUERY = ['compression', 'ver'];
+// posthog-js sends one page view at a time; a body with more events than this is not posthog-js.
+const MAX_EVENTS_PER_BODY = 50;
 const ACCEPTED = () => Response.json({ status: 1 });
+const refuse = (status: number, error: string) => Response.json({ error }, { status });
 
 /** 64 KiB: far more than a batch of page views, far less than anything worth smuggling. */
 export const DEFAULT_INGEST_MAX_BYTES = 64 * 1024;
 
+const isBrowserEvent = (name: string): name is BrowserEventName => (BROWSER_EVENTS as readonly string[]).includes(name);
+
 /**
- * Handles a request to `/ingest/<path>`: forwards capture bodies as raw bytes to the configured PostHog host,
- * with no cookie, no client address and no other client header; drops everything while consent is
- * withdrawn; answers config requests locally (posthog-js asks for remote config, which we never want).
+ * Handles a request to `/ingest/<path>`. It is no relay: each body is decoded, only the events and properties
+ * the catalog declares for the browser are kept, and they are tracked by the server's own browser client,
+ * which forces the distinct id and token, adds the common properties, asks consent, logs each event and
+ * sends it with the server's retries. posthog-js is answered 200 whatever consent says, so it never retries.
  */
 export async function handleIngest(
   request: Request,
@@ -33,40 +37,25 @@ export async function handleIngest(
   const route = path.join('/').replace(/\/+$/, '');
   if (request.method === 'GET' && path[0] === 'array' && route.endsWith('/config'))
     return new Response('not found', { status: 404 });
-  if (!CAPTURE_PATHS.has(route)) return Response.json({ error: 'not a capture path' }, { status: 404 });
-  if (request.method !== 'POST') return Response.json({ error: 'method not allowed' }, { status: 405 });
+  if (!CAPTURE_PATHS.has(route)) return refuse(404, 'not a capture path');
+  if (request.method !== 'POST') return refuse(405, 'method not allowed');
   const maxBytes = options.maxBodyBytes ?? DEFAULT_INGEST_MAX_BYTES;
-  if (Number(request.headers.get('content-length') ?? 0) > maxBytes)
-    return Response.json({ error: 'body too large' }, { status: 413 });
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) return refuse(413, 'body too large');
   const body = await readLimited(request, maxBytes);
-  if (!body) return Response.json({ error: 'body too large' }, { status: 413 });
-  // Read consent after the body: a withdrawal that lands meanwhile still drops the request.
-  if (!options.consent().enabled) return ACCEPTED();
-  const destination = options.destination();
-  if (!destination) return ACCEPTED();
-  const source = new URL(request.url);
-  const target = new URL(`${destination.host}/${route}/`);
-  for (const key of FORWARDED_QUERY) {
-    const value = source.searchParams.get(key);
-    if (value !== null) target.searchParams.set(key, value);
+  if (!body) return refuse(413, 'body too large');
+  const decoded = decodeBrowserBatch({
+    body,
+    contentType: request.headers.get('content-type'),
+    contentEncoding: request.headers.get('content-encoding'),
+    query: new URL(request.url).searchParams,
+  });
+  if (!decoded.ok) return refuse(400, `not a capture body: ${decoded.reason}`);
+  if (decoded.events.length > MAX_EVENTS_PER_BODY) return refuse(400, 'too many events in one body');
+  for (const event of decoded.events) {
+    // Anything the catalog does not declare for the browser is dropped here; track() drops unknown properties.
+    if (isBrowserEvent(event.event)) options.browser.track(event.event, event.properties as never);
   }
-  const headers: Record<string, string> = { 'content-type': request.headers.get('content-type') ?? 'text/plain' };
-  const encoding = request.headers.get('content-encoding');
-  if (encoding) headers['content-encoding'] = encoding;
-  try {
-    const answer = await fetch(target, {
-      method: 'POST',
-      body,
-      headers,
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
-    });
-    return new Response(await answer.arrayBuffer(), {
-      status: answer.status,
-      headers: { 'content-type': 'application/json' },
-    });
-  } catch {
-    return Response.json({ error: 'destination unreachable' }, { status: 502 });
-  }
+  return ACCEPTED();
 }
 
 async function readLimited(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {

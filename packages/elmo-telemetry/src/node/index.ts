@@ -1,2 +1,3 @@
 export * from './paths.js';
 export * from './runtime.js';
+export * from './consent.js';

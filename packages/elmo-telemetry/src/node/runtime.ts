@@ -10,10 +10,15 @@ export interface Destination {
   apiKey: string;
 }
 
-/** The process-env variables telemetry reads: the operator's kill switches, the destination, the modes. */
+/**
+ * The process-env variables telemetry reads: the operator's kill switches and policy file, where the user
+ * config lives, the destination, the modes.
+ */
 export const TELEMETRY_ENV_VARIABLES = [
   ELMO.env.doNotTrack,
   ELMO.env.disableTelemetry,
+  ELMO.env.policyFile,
+  'XDG_CONFIG_HOME',
   ELMO.env.deploymentId,
   ELMO.env.posthogHost,
   ELMO.env.posthogKey,

@@ -1,4 +1,5 @@
-import type { LocalLog, Sender, TraceLogger } from '../ports.js';
+import type { ConsentDecision } from '../consent.js';
+import type { LocalLog, LogEntry, Sender, TraceLogger } from '../ports.js';
 import { silentLogger } from '../ports.js';
 import { DeliveryError } from './delivery-error.js';
 import type { Spool } from './spool.js';
@@ -24,12 +25,35 @@ export async function deliverSpool(options: {
   logger?: TraceLogger;
   /** Uuids already tried by this process; shared across passes so an event is tried once per process. */
   attempted?: Set<string>;
+  /** Asked before every batch; withdrawn → everything pending is dropped and logged as dropped. */
+  consent?: () => ConsentDecision;
 }): Promise<DeliveryReport> {
   const now = options.now ?? Date.now;
   const logger = options.logger ?? silentLogger;
   const report: DeliveryReport = { sent: 0, dropped: 0, kept: 0 };
   const attempted = options.attempted ?? new Set<string>();
+  const drop = (uuids: string[], events: readonly { uuid: string; event: string }[], reason: string) => {
+    options.spool.remove(uuids);
+    report.dropped += events.length;
+    const time = new Date(now()).toISOString();
+    const entries: LogEntry[] = events.map((e) => ({ time, uuid: e.uuid, event: e.event, status: 'dropped', reason }));
+    options.localLog?.record(entries);
+  };
+  // Consent withdrawn: everything pending is dropped and logged, never kept for a later run (SPEC §7).
+  const withdrawn = (): boolean => {
+    const decision = options.consent?.();
+    if (!decision || decision.enabled) return false;
+    const pending = options.spool.read();
+    drop(
+      pending.map((e) => e.uuid),
+      pending,
+      'consent withdrawn',
+    );
+    logger.trace('telemetry: consent withdrawn, spool dropped', { count: pending.length, reason: decision.reason });
+    return true;
+  };
   while (now() < options.deadlineAt) {
+    if (withdrawn()) break;
     // Events appended by other CLI runs meanwhile are picked up; each event is tried once per pass.
     const batch = options.spool
       .read()
@@ -46,23 +70,14 @@ export async function deliverSpool(options: {
       options.localLog?.record(batch.map((e) => ({ time, uuid: e.uuid, event: e.event, status: 'sent' as const })));
       logger.trace('telemetry: spool batch sent', { count: batch.length });
     } catch (error) {
+      if (withdrawn()) break;
       const retryable = !(error instanceof DeliveryError) || error.retryable;
       logger.trace('telemetry: spool batch failed', { count: batch.length, retryable, error: String(error) });
       if (retryable) {
         report.kept += options.spool.read().length;
         break;
       }
-      options.spool.remove(uuids);
-      report.dropped += batch.length;
-      options.localLog?.record(
-        batch.map((e) => ({
-          time,
-          uuid: e.uuid,
-          event: e.event,
-          status: 'dropped' as const,
-          reason: 'refused by the endpoint',
-        })),
-      );
+      drop(uuids, batch, 'refused by the endpoint');
     }
   }
   options.localLog?.flush?.();

@@ -1,14 +1,19 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ConsentNames, ConsentPlaces } from './consent.js';
 import { writeFileAtomic } from './fs-atomic.js';
 import { withFileLockSync } from './lock.js';
 import { isProcessAlive } from './process-alive.js';
 import { openSpool } from './spool.js';
 
-/** Everything the detached sender needs, passed as its only argument so it never reads user config or code. */
+/**
+ * Everything the detached sender needs, handed over in a 0600 file that it reads and deletes (never argv, which
+ * every user of the machine can read), so it never reads user code or the product's settings code.
+ */
 export interface DetachedSenderConfig {
   spoolPath: string;
   pidFile: string;
@@ -20,6 +25,12 @@ export interface DetachedSenderConfig {
   /** Hard cap on the sender's lifetime (SPEC §7: 30 s). */
   capMs: number;
   requestTimeoutMs?: number;
+  /**
+   * The consent rules' names and places: asked again before every batch, so that a withdrawal made while the
+   * sender waits on a slow endpoint drops what is pending (SPEC §7). Absent for explicit submissions, which
+   * are sent by a person's own request whatever the consent.
+   */
+  consent?: { names: ConsentNames; places: ConsentPlaces };
 }
 
 /** The pid of a live sender recorded in `pidFile`, if any. */
@@ -61,14 +72,16 @@ export function detachedSenderEntry(): string {
 export function startDetachedSender(config: DetachedSenderConfig, entry = detachedSenderEntry()): number | undefined {
   if (openSpool(config.spoolPath).isEmpty()) return undefined;
   if (runningSenderPid(config.pidFile) !== undefined) return undefined;
-  const child = spawn(process.execPath, [entry, JSON.stringify(config)], {
+  const configFile = join(dirname(config.spoolPath), `.sender-${randomUUID()}.json`);
+  writeFileAtomic(configFile, JSON.stringify(config));
+  const child = spawn(process.execPath, [entry, configFile], {
     detached: true,
     stdio: 'ignore',
     env: {},
     cwd: dirname(config.spoolPath),
     windowsHide: true,
   });
-  child.on('error', () => {});
+  child.on('error', () => rmSync(configFile, { force: true }));
   child.unref();
   // Background work: it must never compete with what the person runs next.
   if (child.pid) {

@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testing/temp-dir.js';
-import { editEnvText, readEnvFile, updateEnvFile } from './env-file.js';
+import { changeEnvFile, editEnvText, readEnvFile, updateEnvFile } from './env-file.js';
 import { FileStateError } from './json-file.js';
 import { createLiveReader } from './live-file.js';
 
@@ -94,5 +94,33 @@ describe('live reading', () => {
     expect(read()).toMatchObject({ values: { A: '1' } });
     read.invalidate();
     expect(read()).toMatchObject({ values: { A: '2' } });
+  });
+});
+
+describe('changeEnvFile', () => {
+  let path: string;
+  beforeEach(() => {
+    path = join(temp.dir, 'deploy', '.env');
+  });
+
+  it('creates a missing file with its header and reports what changed', () => {
+    const change = changeEnvFile(path, () => ({ A: '1', B: null }), { header: '# hello\n' });
+    expect(change).toEqual({ created: true, before: {}, changed: ['A'] });
+    expect(readFileSync(path, 'utf8')).toBe('# hello\nA=1\n');
+  });
+
+  it('decides from the values inside the lock and keeps every other line and comment', () => {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, '# top\nKEEP=yes # note\n\nID=abc\nDROP=1\n');
+    const change = changeEnvFile(path, (values) => ({ ID: values.ID ? values.ID : 'new', DROP: null, ADD: 'a b' }));
+    expect(change.changed.sort()).toEqual(['ADD', 'DROP']);
+    expect(readFileSync(path, 'utf8')).toBe('# top\nKEEP=yes # note\n\nID=abc\nADD="a b"\n');
+  });
+
+  it('refuses to replace a corrupt file', () => {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, Buffer.from([0x41, 0x00]));
+    expect(() => changeEnvFile(path, () => ({ A: '1' }))).toThrow(FileStateError);
+    expect(readFileSync(path)).toEqual(Buffer.from([0x41, 0x00]));
   });
 });

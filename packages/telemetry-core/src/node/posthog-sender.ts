@@ -16,6 +16,11 @@ export interface PostHogSenderOptions {
   maxBatchSize?: number;
   /** Trace logging of each request's outcome (`LOG_LEVEL=trace`). */
   logger?: TraceLogger;
+  /**
+   * Asked before every attempt, retries included: false ends the send with a non-retryable error, so that a
+   * withdrawal of consent made while a slow endpoint is retried stops what would still leave (SPEC §7).
+   */
+  mayAttempt?: () => boolean;
 }
 
 function isRetryable(error: unknown): boolean {
@@ -89,6 +94,7 @@ export function createPostHogSender(options: PostHogSenderOptions): Sender {
     async send(events: readonly OutgoingEvent[]) {
       for (let attempt = 0; ; attempt += 1) {
         if (closed) throw new DeliveryError('sender closed', true);
+        if (options.mayAttempt && !options.mayAttempt()) throw new DeliveryError('consent withdrawn', false);
         forgetQueue();
         for (const event of events) {
           const anonymous = !('$set' in event.properties);

@@ -1,6 +1,7 @@
-// Entry point of the detached sender (SPEC §7). It receives its configuration as one JSON argument,
-// sends the spool with posthog-node, and exits; a hard timer caps its life whatever the network does.
-import { appendFileSync } from 'node:fs';
+// Entry point of the detached sender (SPEC §7). It receives the path of its 0600 configuration file, reads and
+// deletes it, sends the spool with posthog-node, and exits; a hard timer caps its life whatever the network does.
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { createConsentResolver } from './consent.js';
 import { deliverSpool } from './deliver-spool.js';
 import { claimSenderSlot, type DetachedSenderConfig, releaseSenderSlot } from './detached-sender.js';
 import { createLocalLog } from './local-log.js';
@@ -16,11 +17,13 @@ async function main(config: DetachedSenderConfig): Promise<void> {
   }, config.capMs);
   const traceFile = config.traceFile;
   const logger = createTraceLogger(traceFile !== undefined, (line) => traceFile && appendFileSync(traceFile, line));
+  const resolver = config.consent ? createConsentResolver(config.consent.names, config.consent.places) : undefined;
   const sender = createPostHogSender({
     host: config.host,
     apiKey: config.apiKey,
     requestTimeoutMs: config.requestTimeoutMs ?? 5000,
     logger,
+    ...(resolver ? { mayAttempt: () => resolver.decide().enabled } : {}),
   });
   const spool = openSpool(config.spoolPath);
   const localLog = config.logPath ? createLocalLog(config.logPath) : undefined;
@@ -33,7 +36,15 @@ async function main(config: DetachedSenderConfig): Promise<void> {
   // sender of its own, never left waiting for the next run.
   while (Date.now() < deadlineAt && claimSenderSlot(config.pidFile)) {
     try {
-      const report = await deliverSpool({ spool, sender, deadlineAt, localLog, logger, attempted });
+      const report = await deliverSpool({
+        spool,
+        sender,
+        deadlineAt,
+        localLog,
+        logger,
+        attempted,
+        consent: resolver && (() => resolver.decide()),
+      });
       logger.trace('telemetry: sender pass finished', { ...report });
     } finally {
       releaseSenderSlot(config.pidFile);
@@ -43,8 +54,16 @@ async function main(config: DetachedSenderConfig): Promise<void> {
   await sender.close?.();
 }
 
-const config = JSON.parse(process.argv[2] ?? '{}') as DetachedSenderConfig;
-main(config).then(
+function readConfig(path: string | undefined): DetachedSenderConfig {
+  if (!path) process.exit(0);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as DetachedSenderConfig;
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+main(readConfig(process.argv[2])).then(
   () => process.exit(0),
   () => process.exit(0),
 );

@@ -8,7 +8,7 @@ export const GET = withRoute('/api/settings/telemetry', async (_request, _params
   json(telemetry.panel()),
 );
 
-/** Turns telemetry on or off from `{ enabled }` by writing DISABLE_TELEMETRY in the deployment .env. */
+/** Turns telemetry on or off from `{ enabled }`: the one writer records it in the deployment .env. */
 export const POST = withRoute('/api/settings/telemetry', async (request, _params, { telemetry }) => {
   const body = await readJson(request);
   const enabled = (body as { enabled?: unknown } | null)?.enabled;
@@ -20,7 +20,7 @@ export const POST = withRoute('/api/settings/telemetry', async (request, _params
     throw new HttpError(
       409,
       'conflict',
-      `Telemetry is turned off by the ${result.lockedBy} environment variable of the server process; unset it to change this here.`,
+      `Telemetry is locked by ${result.lockedBy}; it cannot be changed from this page.`,
     );
   }
   return json(telemetry.panel());

@@ -1,0 +1,318 @@
+import { statSync } from 'node:fs';
+import {
+  type ConsentDecision,
+  type ConsentVerdict,
+  consentUnavailable,
+  decideConsent,
+  type TelemetryMode,
+} from '../consent.js';
+import { isTruthy } from '../truthy.js';
+import { type EnvFileState, readEnvFile } from './env-file.js';
+import { type JsonFileState, readJsonFile } from './json-file.js';
+import { createLiveReader } from './live-file.js';
+import { resolveUserPaths } from './paths.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The names a product gives to every consent setting (SPEC §2); the core knows no product's names. */
+export interface ConsentNames {
+  /** The product's folder name under the XDG config home (`elmo` → `~/.config/elmo/config.json`). */
+  appName: string;
+  /** Variables read from the process environment; each can only turn telemetry off. */
+  processEnv: { doNotTrack: string; disable: string; policyFile: string };
+  /** The machine policy's default location, used when `processEnv.policyFile` is unset. */
+  defaultPolicyFile: string;
+  /** Keys of the deployment `.env`. */
+  deploymentEnv: { doNotTrack: string; disable: string; mode: string };
+  /** Keys of the user config. */
+  userConfig: { disabled: string; mode: string; choice: string };
+  /** The commands people use to change their choice, named in reasons. */
+  commands: { enable: string; disable: string };
+}
+
+/**
+ * Where one surface looks for consent. Plain data, so that a detached sender can be handed the same places
+ * and ask the same rules before every batch.
+ */
+export interface ConsentPlaces {
+  /** The CLI adds the rules that only concern a person's terminal: CI and a missing home folder. */
+  surface: 'cli' | 'deployment';
+  /** The process environment, or the subset of it that telemetry reads. */
+  env: Env;
+  /** The home folder the user config is found under (with `XDG_CONFIG_HOME` from `env`). */
+  homedir: string;
+  /** The deployment `.env`; undefined when this surface works on no deployment. */
+  deploymentEnvFile?: string;
+  /** CI detected (CLI only). */
+  isCI?: boolean;
+}
+
+/** The files a decision was made from, as found, for status output and warnings. */
+export interface ConsentFiles {
+  policyFile: string;
+  policy: JsonFileState;
+  userConfigFile: string;
+  userConfig: JsonFileState;
+  deploymentEnvFile: string | undefined;
+  deploymentEnv: EnvFileState;
+}
+
+/** Asks every consent rule, in their one order, and answers with the decision and its reason. */
+export interface ConsentResolver {
+  decide(): ConsentDecision;
+  /** The files as the last decision read them. */
+  files(): ConsentFiles;
+  /** Re-read every file on the next decision (after this process wrote one). */
+  invalidate(): void;
+  /** A verdict that holds for the rest of this run only (the CLI's first-run notice). */
+  holdForRun(verdict: ConsentVerdict): void;
+  readonly places: ConsentPlaces;
+}
+
+/** Options of a resolver. */
+export interface ConsentResolverOptions {
+  /** Long-running processes re-read files at most this often (they ask on every event); 0 reads every time. */
+  cacheMs?: number;
+}
+
+const MODES: readonly TelemetryMode[] = ['on', 'local', 'off'];
+const MISSING: EnvFileState = { status: 'missing' };
+
+function isMode(value: unknown): value is TelemetryMode {
+  return typeof value === 'string' && (MODES as readonly string[]).includes(value);
+}
+
+// A boolean written by us, or a hand-edited string read with the one truthy parser.
+function isDisabledFlag(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && isTruthy(value));
+}
+
+function isUnusable(state: { status: string }): boolean {
+  return state.status === 'corrupt' || state.status === 'unreadable';
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** What the rules read: the environment, the files, and this run's own verdict. */
+interface ConsentInputs {
+  names: ConsentNames;
+  places: ConsentPlaces;
+  files: ConsentFiles;
+  /** Whether the policy file was named by the environment rather than found at its default place. */
+  policyNamed: boolean;
+  run: ConsentVerdict | undefined;
+}
+
+type Rule = (inputs: ConsentInputs) => ConsentVerdict | undefined;
+
+/** 0. The machine policy caps every other setting; an unusable policy counts as `off`. */
+const policyRule: Rule = ({ files, policyNamed, names }) => {
+  const file = files.policyFile;
+  const lockedBy = { kind: 'policy', file } as const;
+  const state = files.policy;
+  if (state.status === 'missing') {
+    if (!policyNamed) return undefined;
+    return {
+      mode: 'off',
+      source: 'policy',
+      reason: `disabled because the policy file ${file} named by ${names.processEnv.policyFile} does not exist`,
+      lockedBy,
+    };
+  }
+  if (state.status !== 'ok')
+    return { mode: 'off', source: 'policy', reason: `disabled because the policy file ${file} cannot be read`, lockedBy };
+  const maximum = state.data.maximum;
+  if (!isMode(maximum))
+    return {
+      mode: 'off',
+      source: 'policy',
+      reason: `disabled because the policy file ${file} has no valid "maximum" (on, local or off)`,
+      lockedBy,
+    };
+  if (maximum === 'on') return undefined;
+  const what = maximum === 'off' ? 'disabled' : 'limited to local recording';
+  return { mode: maximum, source: 'policy', reason: `${what} by the machine policy ${file}`, lockedBy };
+};
+
+/** 1–2. The process environment's kill switches: truthy disables; the environment never force-enables. */
+const processEnvRule =
+  (pick: (names: ConsentNames) => string): Rule =>
+  ({ names, places }) => {
+    const variable = pick(names);
+    if (!isTruthy(places.env[variable])) return undefined;
+    return {
+      mode: 'off',
+      source: 'process-env',
+      reason: `disabled by the ${variable} environment variable`,
+      lockedBy: { kind: 'process-env', variable },
+    };
+  };
+
+/** 3. The deployment `.env`, read live: a hand-written DO_NOT_TRACK, the switch's DISABLE_TELEMETRY, the mode. */
+const deploymentEnvRule: Rule = ({ names, files }) => {
+  const file = files.deploymentEnvFile;
+  const state = files.deploymentEnv;
+  if (!file || state.status === 'missing') return undefined;
+  const source = 'deployment-env';
+  if (state.status !== 'ok')
+    return {
+      mode: 'off',
+      source,
+      reason: `disabled because ${file} cannot be read`,
+      lockedBy: { kind: 'unusable-file', file },
+    };
+  const keys = names.deploymentEnv;
+  if (isTruthy(state.values[keys.doNotTrack]))
+    return {
+      mode: 'off',
+      source,
+      reason: `disabled by ${keys.doNotTrack} in ${file}`,
+      lockedBy: { kind: 'deployment-env', variable: keys.doNotTrack, file },
+    };
+  if (isTruthy(state.values[keys.disable]))
+    return { mode: 'off', source, reason: `disabled by ${keys.disable} in ${file}` };
+  const mode = state.values[keys.mode];
+  if (mode === undefined || mode === '' || mode === 'on') return undefined;
+  if (mode === 'local') return { mode, source, reason: `limited to local recording by ${keys.mode} in ${file}` };
+  return { mode: 'off', source, reason: `disabled by ${keys.mode}=${mode} in ${file}` };
+};
+
+/** 4. The user config: covers the CLI and every deployment this user's CLI creates or starts. */
+const userConfigRule: Rule = ({ names, files }) => {
+  const file = files.userConfigFile;
+  const state = files.userConfig;
+  const source = 'user-config';
+  if (state.status === 'missing') return undefined;
+  if (state.status !== 'ok')
+    return {
+      mode: 'off',
+      source,
+      reason: `disabled because ${file} cannot be read`,
+      lockedBy: { kind: 'unusable-file', file },
+    };
+  const keys = names.userConfig;
+  const mode = state.data[keys.mode];
+  const lockedBy = { kind: 'user-config', file } as const;
+  if (isDisabledFlag(state.data[keys.disabled]) || mode === 'off')
+    return { mode: 'off', source, reason: `disabled by your choice in ${file}`, lockedBy };
+  if (mode === 'local') return { mode, source, reason: `limited to local recording by your choice in ${file}`, lockedBy };
+  if (mode !== undefined && mode !== 'on')
+    return { mode: 'off', source, reason: `disabled because ${file} has an unknown ${keys.mode}`, lockedBy };
+  if (state.data[keys.choice] === 'enabled' || mode === 'on')
+    return { mode: 'on', source, reason: 'enabled: you chose to share anonymous telemetry' };
+  return undefined;
+};
+
+function hasExplicitChoice(inputs: ConsentInputs): boolean {
+  const { userConfig } = inputs.files;
+  const keys = inputs.names.userConfig;
+  return userConfig.status === 'ok' && (userConfig.data[keys.choice] !== undefined || userConfig.data[keys.mode] !== undefined);
+}
+
+/** 5. CLI in CI, with no explicit choice recorded: off, silently. */
+const ciRule: Rule = (inputs) =>
+  inputs.places.surface === 'cli' && inputs.places.isCI && !hasExplicitChoice(inputs)
+    ? { mode: 'off', source: 'ci', reason: 'disabled in CI because no explicit consent was recorded' }
+    : undefined;
+
+/** A CLI never creates someone's home folder just to keep an id in it. */
+const homeRule: Rule = ({ places }) => {
+  if (places.surface !== 'cli' || isDirectory(places.homedir)) return undefined;
+  return {
+    mode: 'off',
+    source: 'home',
+    reason: places.homedir
+      ? `disabled for this run because the home folder ${places.homedir} does not exist`
+      : 'disabled for this run because no home folder is set (HOME is empty)',
+  };
+};
+
+/** This run only: the first-run notice was shown, or the config could not be written. */
+const runRule: Rule = ({ run }) => run;
+
+/**
+ * SPEC §3, the one ordered list. The most restrictive verdict wins; the order decides which of equally
+ * restrictive verdicts is named as the reason. 6 (the default, enabled) is `decideConsent`'s fallback.
+ */
+const RULES: readonly Rule[] = [
+  policyRule,
+  processEnvRule((names) => names.processEnv.doNotTrack),
+  processEnvRule((names) => names.processEnv.disable),
+  deploymentEnvRule,
+  userConfigRule,
+  ciRule,
+  homeRule,
+  runRule,
+];
+
+/** Just the variables the rules read, so that places can be handed to another process without the rest. */
+export function consentEnv(names: ConsentNames, env: Env): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of [...Object.values(names.processEnv), 'XDG_CONFIG_HOME']) {
+    const value = env[name];
+    if (value !== undefined) picked[name] = value;
+  }
+  return picked;
+}
+
+/** Creates the consent resolver for one surface. Reading a file never throws; a failure counts as `off`. */
+export function createConsentResolver(
+  names: ConsentNames,
+  places: ConsentPlaces,
+  options: ConsentResolverOptions = {},
+): ConsentResolver {
+  const cacheMs = options.cacheMs ?? 0;
+  const policyNamed = Boolean(places.env[names.processEnv.policyFile]);
+  const policyFile = places.env[names.processEnv.policyFile] || names.defaultPolicyFile;
+  const userConfigFile = resolveUserPaths(names.appName, places.env, places.homedir).configFile;
+  const reader = <T>(path: string, read: (path: string) => T) =>
+    cacheMs > 0 ? createLiveReader(path, read, cacheMs) : Object.assign(() => read(path), { invalidate() {} });
+  const readPolicy = reader(policyFile, readJsonFile);
+  const readConfig = reader(userConfigFile, readJsonFile);
+  const deploymentEnvFile = places.deploymentEnvFile;
+  const readDeploymentEnv = deploymentEnvFile ? reader(deploymentEnvFile, readEnvFile) : undefined;
+  let run: ConsentVerdict | undefined;
+  let last: ConsentFiles | undefined;
+
+  const read = (): ConsentFiles => ({
+    policyFile,
+    policy: readPolicy(),
+    userConfigFile,
+    userConfig: readConfig(),
+    deploymentEnvFile,
+    deploymentEnv: readDeploymentEnv?.() ?? MISSING,
+  });
+
+  return {
+    places,
+    decide() {
+      try {
+        last = read();
+        const inputs: ConsentInputs = { names, places, files: last, policyNamed, run };
+        return decideConsent(RULES.map((rule) => rule(inputs)));
+      } catch (error) {
+        return consentUnavailable(`disabled because consent could not be read (${String(error)})`);
+      }
+    },
+    files: () => last ?? read(),
+    invalidate() {
+      readPolicy.invalidate();
+      readConfig.invalidate();
+      readDeploymentEnv?.invalidate();
+    },
+    holdForRun(verdict) {
+      run = verdict;
+    },
+  };
+}
+
+/** Whether a file state means "there, but not usable": corrupt or unreadable. */
+export function isUnusableFile(state: { status: string }): state is { status: 'corrupt' | 'unreadable'; message: string } {
+  return isUnusable(state);
+}
