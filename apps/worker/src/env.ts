@@ -21,6 +21,8 @@ export interface WorkerEnv {
   productVersion: string;
   /** The variables telemetry reads from the process env: the operator's kill switches, destination, modes. */
   telemetryEnv: Record<string, string | undefined>;
+  /** The home folder of the user running this process: their `elmo telemetry disable` covers the deployment. */
+  userHome: string;
   /** Test knob (`ELMO_TELEMETRY_FLUSH_MS`): a shorter flush interval, same behaviour. */
   telemetryFlushMs: number | undefined;
 }
@@ -61,6 +63,7 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     home: resolve(nonEmpty(env.ELMO_HOME) ?? join(homedir(), '.elmo')),
     productVersion: nonEmpty(env.ELMO_VERSION) ?? packageVersion,
     telemetryEnv: pickTelemetryEnv(env),
+    userHome: homedir(),
     telemetryFlushMs: Number.isFinite(flushMs) && flushMs > 0 ? flushMs : undefined,
   };
 }
