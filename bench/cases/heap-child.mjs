@@ -7,6 +7,7 @@ const deployment = makeDeployment(sinkUrl);
 const telemetry = createDeploymentTelemetry({
   component: 'web',
   deploymentDir: deployment.dir,
+  homedir: deployment.dir,
   env: {},
   productVersion: '0.1.0',
 });

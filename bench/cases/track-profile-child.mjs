@@ -25,6 +25,7 @@ if (side === 'ours') {
   const telemetry = createDeploymentTelemetry({
     component: 'web',
     deploymentDir: deployment.dir,
+    homedir: deployment.dir,
     env: {},
     productVersion: '0.1.0',
     maxQueueSize: EVENTS,

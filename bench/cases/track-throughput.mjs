@@ -40,6 +40,7 @@ export async function trackThroughput() {
       const telemetry = createDeploymentTelemetry({
         component: 'web',
         deploymentDir: deployment.dir,
+        homedir: deployment.dir,
         env: {},
         productVersion: '0.1.0',
         maxQueueSize: EVENTS,

@@ -30,6 +30,7 @@ function create(component: 'web' | 'worker' = 'web', env: Record<string, string>
   const telemetry = createDeploymentTelemetry({
     component,
     deploymentDir: dir,
+    homedir: dir,
     env,
     productVersion,
     intervals: { flushMs: 50, consentPollMs: 100 },
@@ -91,6 +92,7 @@ describe('deployment telemetry', () => {
     const telemetry = createDeploymentTelemetry({
       component: 'web',
       deploymentDir: dir,
+      homedir: dir,
       env: {},
       productVersion: '1.0.0',
       intervals: { usageMs: undefined, flushMs: undefined },
@@ -144,7 +146,11 @@ describe('deployment telemetry', () => {
     telemetry.started();
     telemetry.featureUsed('brands_created');
     await telemetry.shutdown(1000);
-    expect(telemetry.consent()).toMatchObject({ enabled: false, source: 'env:DO_NOT_TRACK' });
+    expect(telemetry.consent()).toMatchObject({
+      enabled: false,
+      source: 'process-env',
+      lockedBy: { kind: 'process-env', variable: 'DO_NOT_TRACK' },
+    });
     expect(sink.requests).toEqual([]);
   });
 

@@ -1,80 +1,148 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Sink, startSink } from '@elmo/posthog-sink';
-import type { ConsentDecision } from '@elmo/telemetry-core';
+import { readLocalLog } from '@elmo/telemetry-core/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDeploymentTelemetry, type DeploymentTelemetry } from '../src/deployment/deployment-telemetry.js';
 import { handleIngest } from '../src/deployment/ingest.js';
 
-const ON: ConsentDecision = { enabled: true, source: 'default', reason: 'on' };
-const OFF: ConsentDecision = { enabled: false, source: 'deployment-env', reason: 'off' };
+// `/ingest` is no relay (SPEC §7): it decodes posthog-js bodies, keeps only what the catalog declares for the
+// browser, and tracks it through the server's own browser client (consent, identity, log, delivery).
+
+const DEPLOYMENT_ID = '0b8f3c52-6a1d-4e7b-9f2a-1c3d5e7f9a0b';
 let sink: Sink;
-let consent: ConsentDecision;
+let dir: string;
+let deployment: DeploymentTelemetry;
 beforeEach(async () => {
   sink = await startSink();
-  consent = ON;
+  dir = mkdtempSync(join(tmpdir(), 'elmo-ingest-'));
+  writeFileSync(
+    join(dir, '.env'),
+    `DEPLOYMENT_ID=${DEPLOYMENT_ID}\nELMO_POSTHOG_HOST=${sink.url}\nELMO_POSTHOG_KEY=phc_configured\n`,
+  );
+  deployment = create();
 });
-afterEach(() => sink.close());
+afterEach(async () => {
+  await deployment.shutdown(300);
+  await sink.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
-const options = () => ({ consent: () => consent, destination: () => ({ host: sink.url, apiKey: 'phc_test' }) });
-const event = {
-  event: '$pageview',
-  properties: { token: 'phc_test', distinct_id: 'dep-1', $pathname: '/brands/[id]' },
+function create(env: Record<string, string> = {}) {
+  return createDeploymentTelemetry({
+    component: 'web',
+    deploymentDir: dir,
+    homedir: dir,
+    env,
+    productVersion: '1.2.3',
+    intervals: { flushMs: 50, consentPollMs: 50 },
+    write: () => {},
+  });
+}
+
+// What a page could post: the allowed page view, plus everything a hostile or careless page might add.
+const HOSTILE = {
+  api_key: 'phc_someone_elses_project',
+  batch: [
+    {
+      event: '$pageview',
+      properties: {
+        token: 'phc_someone_elses_project',
+        distinct_id: 'alice@example.com',
+        $pathname: '/brands/[id]',
+        $current_url: 'http://localhost:1515/brands/acme-secret-launch?q=alice@example.com',
+        email: 'alice@example.com',
+        marker: 'MARKER-7f3a',
+      },
+    },
+    { event: 'purchase_completed', properties: { amount: 999, email: 'alice@example.com' } },
+    { event: '$autocapture', properties: { $el_text: 'MARKER-7f3a' } },
+  ],
 };
 
 function post(path: string, body: BodyInit, headers: Record<string, string> = {}) {
   return new Request(`http://127.0.0.1:1515/ingest/${path}`, { method: 'POST', body, headers });
 }
 
-describe('/ingest', () => {
-  it('forwards a gzip body sent as text/plain byte for byte, with only the decoding query kept', async () => {
-    const body = gzipSync(JSON.stringify([event]));
-    const response = await handleIngest(
-      post('e/?ip=0&_=1700000000&ver=1.449.2&compression=gzip-js', body, {
-        'content-type': 'text/plain',
-        cookie: 'session=alice-secret-cookie',
-        'x-forwarded-for': '203.0.113.7',
-        'x-real-ip': '203.0.113.7',
-        'user-agent': 'Mozilla/5.0 alice-laptop',
-      }),
-      ['e', ''],
-      options(),
-    );
-    expect(response.status).toBe(200);
-    const [request] = sink.requests;
-    expect(request?.body.equals(body)).toBe(true);
-    expect(request?.url).toBe('/e/?compression=gzip-js&ver=1.449.2');
-    const headers = JSON.stringify(request?.headers);
-    expect(headers).not.toContain('alice-secret-cookie');
-    expect(headers).not.toContain('203.0.113.7');
-    expect(headers).not.toContain('alice-laptop');
-    expect(request?.headers.cookie).toBeUndefined();
-    expect(request?.headers['x-forwarded-for']).toBeUndefined();
-    expect(sink.events.map((e) => e.event)).toEqual(['$pageview']);
+const ingest = (request: Request, path: string[]) => handleIngest(request, path, { browser: deployment.browser });
+
+describe('/ingest enforces the catalog', () => {
+  it.each([
+    ['gzip sent as text/plain (what posthog-js sends)', () => gzipSync(JSON.stringify(HOSTILE)), 'text/plain'],
+    ['plain JSON', () => JSON.stringify(HOSTILE), 'application/json'],
+    [
+      'a sendBeacon form body',
+      () => `data=${encodeURIComponent(Buffer.from(JSON.stringify(HOSTILE)).toString('base64'))}`,
+      'application/x-www-form-urlencoded',
+    ],
+  ])(
+    '%s: only the page view template leaves, keyed by the deployment, with the server’s common properties',
+    async (_label, body, type) => {
+      const response = await ingest(
+        post('e/', body(), { 'content-type': type, cookie: 'session=alice-cookie', 'x-forwarded-for': '203.0.113.7' }),
+        ['e', ''],
+      );
+      expect(response.status).toBe(200);
+      const [pageview] = await sink.waitForEvents(1, { timeoutMs: 5000 });
+      await deployment.telemetry.flush();
+      expect(sink.events).toHaveLength(1);
+      expect(pageview?.event).toBe('$pageview');
+      expect(pageview?.distinctId).toBe(DEPLOYMENT_ID);
+      expect(pageview?.token).toBe('phc_configured');
+      expect(pageview?.properties).toMatchObject({
+        $pathname: '/brands/[id]',
+        source: 'browser',
+        event_version: 1,
+        product_version: '1.2.3',
+        os: process.platform,
+        arch: process.arch,
+        node_version: process.version.slice(1),
+      });
+      expect(pageview?.properties.session_id).toEqual(expect.any(String));
+      const bytes = sink.rawBytes().toString('latin1');
+      for (const secret of [
+        'alice',
+        'MARKER-7f3a',
+        'phc_someone_elses_project',
+        'acme-secret-launch',
+        '203.0.113.7',
+        '999',
+      ])
+        expect(bytes).not.toContain(secret);
+      // The transparency log holds exactly what left, by uuid (deployment_stopped at shutdown included).
+      await deployment.shutdown(300);
+      const logged = readLocalLog(join(dir, 'data', 'telemetry-events.jsonl'), 50).filter((e) => e.status === 'sent');
+      expect(new Set(logged.map((e) => e.uuid))).toEqual(new Set(sink.events.map((e) => e.uuid)));
+      expect(logged.map((e) => e.event).sort()).toEqual(['$pageview', 'deployment_stopped']);
+    },
+  );
+
+  it('refuses a body that is not a capture body with 400, and sends nothing', async () => {
+    for (const body of ['not json at all', '{"hello":"world"}', '[1,2,3]', gzipSync('{"broken"')]) {
+      const response = await ingest(post('e/', body, { 'content-type': 'text/plain' }), ['e']);
+      expect(response.status).toBe(400);
+    }
+    await deployment.telemetry.flush();
+    expect(sink.requests).toEqual([]);
   });
 
   it.each([['flags'], ['s'], ['decide'], ['engage'], ['static/array.js'], ['../admin']])('refuses %s', async (path) => {
-    const response = await handleIngest(post(path, '{}'), path.split('/'), options());
+    const response = await ingest(post(path, '{}'), path.split('/'));
     expect(response.status).toBe(404);
-    expect(sink.requests).toEqual([]);
   });
 
-  it('answers remote config locally', async () => {
-    const response = await handleIngest(
-      new Request('http://127.0.0.1/ingest/array/phc_test/config'),
-      ['array', 'phc_test', 'config'],
-      options(),
-    );
-    expect(response.status).toBe(404);
-    expect(sink.requests).toEqual([]);
-  });
-
-  it('refuses other methods', async () => {
-    const response = await handleIngest(new Request('http://127.0.0.1/ingest/e/'), ['e'], options());
-    expect(response.status).toBe(405);
+  it('answers remote config locally and refuses other methods', async () => {
+    expect(
+      (await ingest(new Request('http://127.0.0.1/ingest/array/phc/config'), ['array', 'phc', 'config'])).status,
+    ).toBe(404);
+    expect((await ingest(new Request('http://127.0.0.1/ingest/e/'), ['e'])).status).toBe(405);
   });
 
   it('refuses oversized bodies, declared or not', async () => {
     const big = 'x'.repeat(70 * 1024);
-    expect((await handleIngest(post('e/', big), ['e'], options())).status).toBe(413);
+    expect((await ingest(post('e/', big), ['e'])).status).toBe(413);
     const stream = new ReadableStream({
       start(controller) {
         controller.enqueue(new TextEncoder().encode(big));
@@ -86,21 +154,27 @@ describe('/ingest', () => {
       body: stream,
       duplex: 'half',
     } as RequestInit);
-    expect((await handleIngest(undeclared, ['e'], options())).status).toBe(413);
-    expect(sink.requests).toEqual([]);
+    expect((await ingest(undeclared, ['e'])).status).toBe(413);
   });
 
-  it('drops everything while consent is withdrawn', async () => {
-    consent = OFF;
-    const response = await handleIngest(post('e/', JSON.stringify([event])), ['e'], options());
+  it('accepts and drops everything while consent is withdrawn: nothing sent, nothing logged as sent', async () => {
+    writeFileSync(join(dir, '.env'), `${readFileSync(join(dir, '.env'), 'utf8')}DISABLE_TELEMETRY=1\n`);
+    deployment.reloadSettings();
+    const response = await ingest(post('e/', JSON.stringify(HOSTILE)), ['e']);
     expect(response.status).toBe(200);
+    await deployment.telemetry.flush();
+    await deployment.browser.flush();
     expect(sink.requests).toEqual([]);
   });
 
-  it('answers 502 when the destination is unreachable', async () => {
-    await sink.close();
-    const response = await handleIngest(post('e/', JSON.stringify([event])), ['e'], options());
-    expect(response.status).toBe(502);
-    sink = await startSink();
+  it('forwards nothing in preview mode', async () => {
+    await deployment.shutdown(300);
+    sink.clear();
+    deployment = create({ ELMO_TELEMETRY_DEBUG: '1' });
+    const response = await ingest(post('e/', JSON.stringify(HOSTILE)), ['e']);
+    expect(response.status).toBe(200);
+    await deployment.browser.flush();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sink.requests).toEqual([]);
   });
 });

@@ -27,11 +27,23 @@ export interface LogEntry {
   properties?: Record<string, unknown>;
 }
 
+/** How a local log's writes have fared: a failing write is counted and shown, never thrown (SPEC §7). */
+export interface LocalLogStatus {
+  /** Writes that failed since the log was opened; their entries were dropped, not retried. */
+  failedWrites: number;
+  /** Entries lost to failed writes (or that could not be serialised). */
+  droppedEntries: number;
+  /** Why the latest write failed, while writes are failing; cleared by the next successful write. */
+  lastError?: string;
+}
+
 /** Where the core records every event it sent or would have sent. */
 export interface LocalLog {
   record(entries: readonly LogEntry[]): void;
-  /** Writes buffered entries now (called after each flush and at shutdown). */
+  /** Writes buffered entries now (called after each flush and at shutdown). Never throws. */
   flush?(): void;
+  /** The health of the log's writes, for status pages; in-memory logs need not implement it. */
+  status?(): LocalLogStatus;
 }
 
 /** Trace logging (`LOG_LEVEL=trace`); the only channel through which telemetry errors are ever shown. */

@@ -4,9 +4,9 @@ import type { OutgoingEvent } from './envelope.js';
 import { ephemeralIdentity } from './identity.js';
 import type { LogEntry } from './ports.js';
 import { createTelemetry, type TelemetryOptions } from './telemetry.js';
+import { CONSENT_OFF, CONSENT_ON } from './testing/consent.js';
 import { createMemorySender } from './testing/memory-sender.js';
 import { testCatalog } from './testing/test-catalog.js';
-import { CONSENT_OFF, CONSENT_ON } from './testing/consent.js';
 
 const SESSION = '11111111-1111-4111-8111-111111111111';
 

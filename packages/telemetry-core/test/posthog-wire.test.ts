@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConsentDecision } from '../src/consent.js';
 import { createPostHogSender } from '../src/node/posthog-sender.js';
 import { createTelemetry } from '../src/telemetry.js';
-import { testCatalog } from '../src/testing/test-catalog.js';
 import { CONSENT_OFF, CONSENT_ON } from '../src/testing/consent.js';
+import { testCatalog } from '../src/testing/test-catalog.js';
 
 const SESSION = '11111111-1111-4111-8111-111111111111';
 const FIXED_NOW = Date.UTC(2026, 10, 23, 12, 0, 0);

@@ -1,7 +1,7 @@
+import type { Telemetry } from '@elmo/telemetry-core';
 import { decodeBrowserBatch } from '@elmo/telemetry-core/node';
 import type { ElmoCatalog } from '../catalog.js';
 import { BROWSER_EVENTS, type BrowserEventName } from '../names.js';
-import type { Telemetry } from '@elmo/telemetry-core';
 
 /** How the web app's `/ingest` route takes the browser's events (SPEC §7). */
 export interface IngestOptions {
@@ -49,7 +49,7 @@ export async function handleIngest(
     contentEncoding: request.headers.get('content-encoding'),
     query: new URL(request.url).searchParams,
   });
-  if (!decoded.ok) return refuse(400, `not a capture body: ${decoded.reason}`);
+  if (!decoded.ok) return refuse(decoded.status, `not a capture body: ${decoded.reason}`);
   if (decoded.events.length > MAX_EVENTS_PER_BODY) return refuse(400, 'too many events in one body');
   for (const event of decoded.events) {
     // Anything the catalog does not declare for the browser is dropped here; track() drops unknown properties.

@@ -53,7 +53,12 @@ function decide(setup: Setup) {
 }
 
 type Expected = { mode: TelemetryMode; source: string; reason: RegExp; lock?: ConsentLock['kind'] };
-const off = (source: string, reason: RegExp, lock?: ConsentLock['kind']): Expected => ({ mode: 'off', source, reason, lock });
+const off = (source: string, reason: RegExp, lock?: ConsentLock['kind']): Expected => ({
+  mode: 'off',
+  source,
+  reason,
+  lock,
+});
 const on = (source: string, reason: RegExp): Expected => ({ mode: 'on', source, reason });
 
 // One row per rule of SPEC §3, alone and where precedence matters. The policy file is named by the environment
@@ -61,37 +66,149 @@ const on = (source: string, reason: RegExp): Expected => ({ mode: 'on', source, 
 const rows: [string, Setup, Expected][] = [
   ['nothing set: enabled by default', { policy: '{"maximum":"on"}' }, on('default', /by default/)],
   ['policy maximum off', { policy: '{"maximum":"off"}' }, off('policy', /machine policy/, 'policy')],
-  ['policy maximum local', { policy: '{"maximum":"local"}' }, { mode: 'local', source: 'policy', reason: /local/, lock: 'policy' }],
+  [
+    'policy maximum local',
+    { policy: '{"maximum":"local"}' },
+    { mode: 'local', source: 'policy', reason: /local/, lock: 'policy' },
+  ],
   ['policy not JSON counts as off', { policy: '{' }, off('policy', /cannot be read/, 'policy')],
-  ['policy without a valid maximum counts as off', { policy: '{"maximum":"yes"}' }, off('policy', /no valid "maximum"/, 'policy')],
+  [
+    'policy without a valid maximum counts as off',
+    { policy: '{"maximum":"yes"}' },
+    off('policy', /no valid "maximum"/, 'policy'),
+  ],
   ['policy named but missing counts as off', {}, off('policy', /does not exist/, 'policy')],
-  ['policy local beats the user\'s explicit on', { policy: '{"maximum":"local"}', config: '{"telemetryChoice":"enabled"}' }, { mode: 'local', source: 'policy', reason: /local/, lock: 'policy' }],
-  ['a stricter rule beats policy local', { policy: '{"maximum":"local"}', env: { DO_NOT_TRACK: '1' } }, off('process-env', /DO_NOT_TRACK/, 'process-env')],
-  ['DO_NOT_TRACK=1', { policy: '{"maximum":"on"}', env: { DO_NOT_TRACK: '1' } }, off('process-env', /DO_NOT_TRACK environment variable/, 'process-env')],
-  ['DO_NOT_TRACK=0 stays enabled', { policy: '{"maximum":"on"}', env: { DO_NOT_TRACK: '0' } }, on('default', /default/)],
-  ['DISABLE_TELEMETRY=true', { policy: '{"maximum":"on"}', env: { DISABLE_TELEMETRY: 'true' } }, off('process-env', /DISABLE_TELEMETRY environment variable/, 'process-env')],
-  ['DISABLE_TELEMETRY=off stays enabled', { policy: '{"maximum":"on"}', env: { DISABLE_TELEMETRY: 'off' } }, on('default', /default/)],
-  ['both env switches: DO_NOT_TRACK is named first', { policy: '{"maximum":"on"}', env: { DISABLE_TELEMETRY: '1', DO_NOT_TRACK: 'yes' } }, off('process-env', /DO_NOT_TRACK/, 'process-env')],
-  ['.env DO_NOT_TRACK=1 is named with its file', { policy: '{"maximum":"on"}', dotenv: 'DO_NOT_TRACK=1\n' }, off('deployment-env', /DO_NOT_TRACK in .*\.env/, 'deployment-env')],
-  ['.env DISABLE_TELEMETRY=1 (the switch: not a lock)', { policy: '{"maximum":"on"}', dotenv: 'DISABLE_TELEMETRY=1\n' }, off('deployment-env', /DISABLE_TELEMETRY in/)],
-  ['.env DISABLE_TELEMETRY=0 stays enabled', { policy: '{"maximum":"on"}', dotenv: 'DISABLE_TELEMETRY=0\n' }, on('default', /default/)],
-  ['.env TELEMETRY_MODE=local', { policy: '{"maximum":"on"}', dotenv: 'TELEMETRY_MODE=local\n' }, { mode: 'local', source: 'deployment-env', reason: /TELEMETRY_MODE/ }],
-  ['.env TELEMETRY_MODE=nonsense counts as off', { policy: '{"maximum":"on"}', dotenv: 'TELEMETRY_MODE=maybe\n' }, off('deployment-env', /TELEMETRY_MODE=maybe/)],
-  ['.env with binary content counts as off', { policy: '{"maximum":"on"}', dotenv: 'A=\u0000\n' }, off('deployment-env', /cannot be read/, 'unusable-file')],
-  ['process env beats the .env', { policy: '{"maximum":"on"}', env: { DISABLE_TELEMETRY: '1' }, dotenv: 'DO_NOT_TRACK=1\n' }, off('process-env', /environment variable/, 'process-env')],
-  ['env cannot force-enable over the .env', { policy: '{"maximum":"on"}', env: { DO_NOT_TRACK: '0' }, dotenv: 'DISABLE_TELEMETRY=yes\n' }, off('deployment-env', /DISABLE_TELEMETRY/)],
-  ['user config telemetryDisabled: true', { policy: '{"maximum":"on"}', config: '{"telemetryDisabled":true}' }, off('user-config', /your choice/, 'user-config')],
-  ['user config telemetryDisabled: "yes" (hand-edited)', { policy: '{"maximum":"on"}', config: '{"telemetryDisabled":"yes"}' }, off('user-config', /your choice/, 'user-config')],
-  ['user config telemetryDisabled: "false" does not disable', { policy: '{"maximum":"on"}', config: '{"telemetryDisabled":"false"}' }, on('default', /default/)],
-  ['user config telemetryMode: local', { policy: '{"maximum":"on"}', config: '{"telemetryMode":"local"}' }, { mode: 'local', source: 'user-config', reason: /local/, lock: 'user-config' }],
-  ['corrupt user config counts as off', { policy: '{"maximum":"on"}', config: '{"telemetry' }, off('user-config', /cannot be read/, 'unusable-file')],
-  ['the user config covers a deployment', { policy: '{"maximum":"on"}', surface: 'deployment', config: '{"telemetryDisabled":true}' }, off('user-config', /your choice/, 'user-config')],
-  ['the .env is named before the user config', { policy: '{"maximum":"on"}', dotenv: 'DISABLE_TELEMETRY=1\n', config: '{"telemetryDisabled":true}' }, off('deployment-env', /DISABLE_TELEMETRY/)],
-  ['CI without a recorded choice', { policy: '{"maximum":"on"}', isCI: true }, off('ci', /CI because no explicit consent/)],
-  ['CI with a recorded choice', { policy: '{"maximum":"on"}', isCI: true, config: '{"telemetryChoice":"enabled"}' }, on('user-config', /you chose/)],
-  ['CI does not concern a deployment', { policy: '{"maximum":"on"}', isCI: true, surface: 'deployment' }, on('default', /default/)],
+  [
+    "policy local beats the user's explicit on",
+    { policy: '{"maximum":"local"}', config: '{"telemetryChoice":"enabled"}' },
+    { mode: 'local', source: 'policy', reason: /local/, lock: 'policy' },
+  ],
+  [
+    'a stricter rule beats policy local',
+    { policy: '{"maximum":"local"}', env: { DO_NOT_TRACK: '1' } },
+    off('process-env', /DO_NOT_TRACK/, 'process-env'),
+  ],
+  [
+    'DO_NOT_TRACK=1',
+    { policy: '{"maximum":"on"}', env: { DO_NOT_TRACK: '1' } },
+    off('process-env', /DO_NOT_TRACK environment variable/, 'process-env'),
+  ],
+  [
+    'DO_NOT_TRACK=0 stays enabled',
+    { policy: '{"maximum":"on"}', env: { DO_NOT_TRACK: '0' } },
+    on('default', /default/),
+  ],
+  [
+    'DISABLE_TELEMETRY=true',
+    { policy: '{"maximum":"on"}', env: { DISABLE_TELEMETRY: 'true' } },
+    off('process-env', /DISABLE_TELEMETRY environment variable/, 'process-env'),
+  ],
+  [
+    'DISABLE_TELEMETRY=off stays enabled',
+    { policy: '{"maximum":"on"}', env: { DISABLE_TELEMETRY: 'off' } },
+    on('default', /default/),
+  ],
+  [
+    'both env switches: DO_NOT_TRACK is named first',
+    { policy: '{"maximum":"on"}', env: { DISABLE_TELEMETRY: '1', DO_NOT_TRACK: 'yes' } },
+    off('process-env', /DO_NOT_TRACK/, 'process-env'),
+  ],
+  [
+    '.env DO_NOT_TRACK=1 is named with its file',
+    { policy: '{"maximum":"on"}', dotenv: 'DO_NOT_TRACK=1\n' },
+    off('deployment-env', /DO_NOT_TRACK in .*\.env/, 'deployment-env'),
+  ],
+  [
+    '.env DISABLE_TELEMETRY=1 (the switch: not a lock)',
+    { policy: '{"maximum":"on"}', dotenv: 'DISABLE_TELEMETRY=1\n' },
+    off('deployment-env', /DISABLE_TELEMETRY in/),
+  ],
+  [
+    '.env DISABLE_TELEMETRY=0 stays enabled',
+    { policy: '{"maximum":"on"}', dotenv: 'DISABLE_TELEMETRY=0\n' },
+    on('default', /default/),
+  ],
+  [
+    '.env TELEMETRY_MODE=local',
+    { policy: '{"maximum":"on"}', dotenv: 'TELEMETRY_MODE=local\n' },
+    { mode: 'local', source: 'deployment-env', reason: /TELEMETRY_MODE/ },
+  ],
+  [
+    '.env TELEMETRY_MODE=nonsense counts as off',
+    { policy: '{"maximum":"on"}', dotenv: 'TELEMETRY_MODE=maybe\n' },
+    off('deployment-env', /TELEMETRY_MODE=maybe/),
+  ],
+  [
+    '.env with binary content counts as off',
+    { policy: '{"maximum":"on"}', dotenv: 'A=\u0000\n' },
+    off('deployment-env', /cannot be read/, 'unusable-file'),
+  ],
+  [
+    'process env beats the .env',
+    { policy: '{"maximum":"on"}', env: { DISABLE_TELEMETRY: '1' }, dotenv: 'DO_NOT_TRACK=1\n' },
+    off('process-env', /environment variable/, 'process-env'),
+  ],
+  [
+    'env cannot force-enable over the .env',
+    { policy: '{"maximum":"on"}', env: { DO_NOT_TRACK: '0' }, dotenv: 'DISABLE_TELEMETRY=yes\n' },
+    off('deployment-env', /DISABLE_TELEMETRY/),
+  ],
+  [
+    'user config telemetryDisabled: true',
+    { policy: '{"maximum":"on"}', config: '{"telemetryDisabled":true}' },
+    off('user-config', /your choice/, 'user-config'),
+  ],
+  [
+    'user config telemetryDisabled: "yes" (hand-edited)',
+    { policy: '{"maximum":"on"}', config: '{"telemetryDisabled":"yes"}' },
+    off('user-config', /your choice/, 'user-config'),
+  ],
+  [
+    'user config telemetryDisabled: "false" does not disable',
+    { policy: '{"maximum":"on"}', config: '{"telemetryDisabled":"false"}' },
+    on('default', /default/),
+  ],
+  [
+    'user config telemetryMode: local',
+    { policy: '{"maximum":"on"}', config: '{"telemetryMode":"local"}' },
+    { mode: 'local', source: 'user-config', reason: /local/, lock: 'user-config' },
+  ],
+  [
+    'corrupt user config counts as off',
+    { policy: '{"maximum":"on"}', config: '{"telemetry' },
+    off('user-config', /cannot be read/, 'unusable-file'),
+  ],
+  [
+    'the user config covers a deployment',
+    { policy: '{"maximum":"on"}', surface: 'deployment', config: '{"telemetryDisabled":true}' },
+    off('user-config', /your choice/, 'user-config'),
+  ],
+  [
+    'the .env is named before the user config',
+    { policy: '{"maximum":"on"}', dotenv: 'DISABLE_TELEMETRY=1\n', config: '{"telemetryDisabled":true}' },
+    off('deployment-env', /DISABLE_TELEMETRY/),
+  ],
+  [
+    'CI without a recorded choice',
+    { policy: '{"maximum":"on"}', isCI: true },
+    off('ci', /CI because no explicit consent/),
+  ],
+  [
+    'CI with a recorded choice',
+    { policy: '{"maximum":"on"}', isCI: true, config: '{"telemetryChoice":"enabled"}' },
+    on('user-config', /you chose/),
+  ],
+  [
+    'CI does not concern a deployment',
+    { policy: '{"maximum":"on"}', isCI: true, surface: 'deployment' },
+    on('default', /default/),
+  ],
   ['CLI with a missing home folder', { policy: '{"maximum":"on"}', noHome: true }, off('home', /home folder/)],
-  ['recorded consent does not beat a kill switch', { policy: '{"maximum":"on"}', env: { DISABLE_TELEMETRY: 'on' }, config: '{"telemetryChoice":"enabled"}' }, off('process-env', /DISABLE_TELEMETRY/, 'process-env')],
+  [
+    'recorded consent does not beat a kill switch',
+    { policy: '{"maximum":"on"}', env: { DISABLE_TELEMETRY: 'on' }, config: '{"telemetryChoice":"enabled"}' },
+    off('process-env', /DISABLE_TELEMETRY/, 'process-env'),
+  ],
 ];
 
 describe('Elmo consent: the one ordered list of SPEC §3', () => {
@@ -116,8 +233,21 @@ describe('Elmo consent: generated combinations', () => {
   const choices = {
     policy: [undefined, '{"maximum":"on"}', '{"maximum":"local"}', '{"maximum":"off"}', 'oops'],
     processEnv: [{}, { DO_NOT_TRACK: '1' }, { DISABLE_TELEMETRY: 'true' }, { DO_NOT_TRACK: '0' }],
-    dotenv: [undefined, '', 'DISABLE_TELEMETRY=1\n', 'DO_NOT_TRACK=yes\n', 'TELEMETRY_MODE=local\n', 'DISABLE_TELEMETRY=0\n'],
-    config: [undefined, '{}', '{"telemetryDisabled":true,"telemetryMode":"off"}', '{"telemetryMode":"local"}', '{"telemetryChoice":"enabled","telemetryMode":"on"}'],
+    dotenv: [
+      undefined,
+      '',
+      'DISABLE_TELEMETRY=1\n',
+      'DO_NOT_TRACK=yes\n',
+      'TELEMETRY_MODE=local\n',
+      'DISABLE_TELEMETRY=0\n',
+    ],
+    config: [
+      undefined,
+      '{}',
+      '{"telemetryDisabled":true,"telemetryMode":"off"}',
+      '{"telemetryMode":"local"}',
+      '{"telemetryChoice":"enabled","telemetryMode":"on"}',
+    ],
   } as const;
   const restrictive = (value: string | undefined | Record<string, string>) =>
     typeof value === 'string'
@@ -142,7 +272,9 @@ describe('Elmo consent: generated combinations', () => {
                 deploymentEnvFile: envFile,
               }).decide();
               const restricted = [policy, processEnv, dotenv, config].some(restrictive);
-              expect(decision.enabled, JSON.stringify({ policy, processEnv, dotenv, config, surface })).toBe(!restricted);
+              expect(decision.enabled, JSON.stringify({ policy, processEnv, dotenv, config, surface })).toBe(
+                !restricted,
+              );
               if (restricted) expect(decision.reason).toMatch(/disabled|local/);
               count += 1;
             }
@@ -166,12 +298,19 @@ describe('the one writer of the telemetry choice', () => {
       telemetryMode: 'off',
       telemetryChoice: 'disabled',
     });
-    expect(readFileSync(envFile, 'utf8')).toBe('# mine\nDEPLOYMENT_ID=abc # note\nDO_NOT_TRACK=0\nDISABLE_TELEMETRY=1\n');
+    expect(readFileSync(envFile, 'utf8')).toBe(
+      '# mine\nDEPLOYMENT_ID=abc # note\nDO_NOT_TRACK=0\nDISABLE_TELEMETRY=1\n',
+    );
     saveElmoTelemetryChoice('local', { deploymentEnvFile: envFile });
-    expect(readFileSync(envFile, 'utf8')).toBe('# mine\nDEPLOYMENT_ID=abc # note\nDO_NOT_TRACK=0\nTELEMETRY_MODE=local\n');
+    expect(readFileSync(envFile, 'utf8')).toBe(
+      '# mine\nDEPLOYMENT_ID=abc # note\nDO_NOT_TRACK=0\nTELEMETRY_MODE=local\n',
+    );
     saveElmoTelemetryChoice('on', { userConfigFile: configFile, deploymentEnvFile: envFile });
     expect(readFileSync(envFile, 'utf8')).toBe('# mine\nDEPLOYMENT_ID=abc # note\nDO_NOT_TRACK=0\n');
-    expect(JSON.parse(readFileSync(configFile, 'utf8'))).toMatchObject({ telemetryMode: 'on', telemetryChoice: 'enabled' });
+    expect(JSON.parse(readFileSync(configFile, 'utf8'))).toMatchObject({
+      telemetryMode: 'on',
+      telemetryChoice: 'enabled',
+    });
     expect(JSON.parse(readFileSync(configFile, 'utf8'))).not.toHaveProperty('telemetryDisabled');
   });
 

@@ -1,3 +1,4 @@
+import type { TelemetryMode } from '@elmo/telemetry-core';
 import {
   type ChoiceTarget,
   type ConsentNames,
@@ -8,7 +9,6 @@ import {
   type FileChange,
   saveTelemetryChoice,
 } from '@elmo/telemetry-core/node';
-import type { TelemetryMode } from '@elmo/telemetry-core';
 import { ELMO } from '../names.js';
 
 /** Elmo's names for every consent setting of SPEC §2; the rules themselves live in the core. */

@@ -1,3 +1,3 @@
+export * from './consent.js';
 export * from './paths.js';
 export * from './runtime.js';
-export * from './consent.js';

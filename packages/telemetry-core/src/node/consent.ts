@@ -126,7 +126,12 @@ const policyRule: Rule = ({ files, policyNamed, names }) => {
     };
   }
   if (state.status !== 'ok')
-    return { mode: 'off', source: 'policy', reason: `disabled because the policy file ${file} cannot be read`, lockedBy };
+    return {
+      mode: 'off',
+      source: 'policy',
+      reason: `disabled because the policy file ${file} cannot be read`,
+      lockedBy,
+    };
   const maximum = state.data.maximum;
   if (!isMode(maximum))
     return {
@@ -201,7 +206,8 @@ const userConfigRule: Rule = ({ names, files }) => {
   const lockedBy = { kind: 'user-config', file } as const;
   if (isDisabledFlag(state.data[keys.disabled]) || mode === 'off')
     return { mode: 'off', source, reason: `disabled by your choice in ${file}`, lockedBy };
-  if (mode === 'local') return { mode, source, reason: `limited to local recording by your choice in ${file}`, lockedBy };
+  if (mode === 'local')
+    return { mode, source, reason: `limited to local recording by your choice in ${file}`, lockedBy };
   if (mode !== undefined && mode !== 'on')
     return { mode: 'off', source, reason: `disabled because ${file} has an unknown ${keys.mode}`, lockedBy };
   if (state.data[keys.choice] === 'enabled' || mode === 'on')
@@ -212,7 +218,10 @@ const userConfigRule: Rule = ({ names, files }) => {
 function hasExplicitChoice(inputs: ConsentInputs): boolean {
   const { userConfig } = inputs.files;
   const keys = inputs.names.userConfig;
-  return userConfig.status === 'ok' && (userConfig.data[keys.choice] !== undefined || userConfig.data[keys.mode] !== undefined);
+  return (
+    userConfig.status === 'ok' &&
+    (userConfig.data[keys.choice] !== undefined || userConfig.data[keys.mode] !== undefined)
+  );
 }
 
 /** 5. CLI in CI, with no explicit choice recorded: off, silently. */
@@ -313,6 +322,8 @@ export function createConsentResolver(
 }
 
 /** Whether a file state means "there, but not usable": corrupt or unreadable. */
-export function isUnusableFile(state: { status: string }): state is { status: 'corrupt' | 'unreadable'; message: string } {
+export function isUnusableFile(state: {
+  status: string;
+}): state is { status: 'corrupt' | 'unreadable'; message: string } {
   return isUnusable(state);
 }

@@ -1,6 +1,6 @@
 export * from './browser-batch.js';
-export * from './consent-writer.js';
 export * from './consent.js';
+export * from './consent-writer.js';
 export * from './deliver-spool.js';
 export * from './delivery-error.js';
 export * from './detached-sender.js';
@@ -12,7 +12,7 @@ export * from './local-log.js';
 export * from './lock.js';
 export * from './paths.js';
 export * from './process-alive.js';
-export * from './spool-sender.js';
 export * from './spool.js';
+export * from './spool-sender.js';
 export * from './text-file.js';
 export * from './trace-logger.js';

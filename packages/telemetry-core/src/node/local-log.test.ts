@@ -1,6 +1,9 @@
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LogEntry } from '../ports.js';
 import { makeTempDir } from '../testing/temp-dir.js';
 import { createLocalLog, readLocalLog } from './local-log.js';
 
@@ -61,5 +64,109 @@ describe('local transparency log', () => {
 
   it('reads nothing from a missing log', () => {
     expect(readLocalLog(join(temp.dir, 'none.log'))).toEqual([]);
+  });
+});
+
+// Tests run as root, where a read-only mode stops no write: a log whose folder is a regular file fails for real.
+describe('a local log that cannot be written', () => {
+  const entry = (uuid: string, properties?: Record<string, unknown>): LogEntry => ({
+    time: 't',
+    uuid,
+    event: 'e',
+    status: 'sent',
+    ...(properties ? { properties } : {}),
+  });
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('counts a failed flush, drops its entries for good, and writes again once the path is fixed', () => {
+    const blocker = join(temp.dir, 'data');
+    writeFileSync(blocker, 'a file where the data folder should be');
+    const path = join(blocker, 'events.log');
+    const log = createLocalLog(path);
+    expect(log.status?.()).toEqual({ failedWrites: 0, droppedEntries: 0 });
+    log.record([entry('a'), entry('b')]);
+    expect(() => log.flush?.()).not.toThrow();
+    expect(log.status?.()).toEqual({
+      failedWrites: 1,
+      droppedEntries: 2,
+      lastError: expect.stringMatching(/EEXIST|ENOTDIR/),
+    });
+    // Nothing is left buffered, so nothing is retried.
+    log.flush?.();
+    expect(log.status?.().failedWrites).toBe(1);
+
+    rmSync(blocker);
+    log.record([entry('c')]);
+    log.flush?.();
+    expect(readLocalLog(path).map((e) => e.uuid)).toEqual(['c']);
+    expect(log.status?.()).toEqual({ failedWrites: 1, droppedEntries: 2 });
+  });
+
+  it('carries on when its folder is replaced by a file between timer writes', async () => {
+    const dir = join(temp.dir, 'data');
+    const path = join(dir, 'events.log');
+    const log = createLocalLog(path);
+    log.record([entry('a')]);
+    await sleep(400);
+    expect(readLocalLog(path).map((e) => e.uuid)).toEqual(['a']);
+
+    rmSync(dir, { recursive: true });
+    writeFileSync(dir, 'no longer a folder');
+    // Thrown from the timer, this would be an uncaught exception and fail the run.
+    log.record([entry('b'), entry('c')]);
+    await sleep(400);
+    expect(log.status?.()).toMatchObject({ failedWrites: 1, droppedEntries: 2 });
+  });
+
+  it('gives up on a lock held too long and counts it', () => {
+    const path = join(temp.dir, 'events.log');
+    // Held by a live process (this one) and fresh, so it is not stale.
+    writeFileSync(`${path}.lock`, String(process.pid));
+    const log = createLocalLog(path, undefined, { lockTimeoutMs: 50 });
+    log.record([entry('a')]);
+    log.flush?.();
+    expect(log.status?.()).toEqual({
+      failedWrites: 1,
+      droppedEntries: 1,
+      lastError: expect.stringContaining('timed out waiting for the lock'),
+    });
+    rmSync(`${path}.lock`);
+    log.record([entry('b')]);
+    log.flush?.();
+    expect(readLocalLog(path).map((e) => e.uuid)).toEqual(['b']);
+  });
+
+  it('drops an entry JSON cannot represent, alone', () => {
+    const path = join(temp.dir, 'events.log');
+    const log = createLocalLog(path);
+    log.record([entry('a'), entry('big', { n: 1n }), entry('b')]);
+    log.flush?.();
+    expect(readLocalLog(path).map((e) => e.uuid)).toEqual(['a', 'b']);
+    expect(log.status?.()).toEqual({ failedWrites: 0, droppedEntries: 1 });
+  });
+
+  it('never crashes a Node process whose log fails from its timer', async () => {
+    const blocker = join(temp.dir, 'data');
+    writeFileSync(blocker, 'a file where the data folder should be');
+    const path = join(blocker, 'events.log');
+    const fixture = fileURLToPath(new URL('../../test/fixtures/failing-log.mjs', import.meta.url));
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [fixture, path, blocker], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { PATH: process.env.PATH },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const { failing, fixed } = JSON.parse(result.stdout);
+    expect(failing).toEqual({ failedWrites: 1, droppedEntries: 1, lastError: expect.stringMatching(/EEXIST|ENOTDIR/) });
+    expect(fixed).toEqual({ failedWrites: 1, droppedEntries: 1 });
+    expect(readLocalLog(path).map((e) => e.uuid)).toEqual(['kept']);
   });
 });

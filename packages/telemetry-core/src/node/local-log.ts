@@ -1,40 +1,73 @@
 import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { LocalLog, LogEntry } from '../ports.js';
+import type { LocalLog, LocalLogStatus, LogEntry } from '../ports.js';
 import { withFileLockSync } from './lock.js';
 
 /** SPEC §7: the transparency log is bounded; one rotated generation (`<file>.1`) is kept. */
 export const DEFAULT_LOG_MAX_BYTES = 256 * 1024;
 
-/** A JSONL transparency log of every event sent or that would have been, rotated at `maxBytes`. */
-export function createLocalLog(path: string, maxBytes = DEFAULT_LOG_MAX_BYTES): LocalLog {
+/** Options of a local log; the defaults suit every surface. */
+export interface LocalLogOptions {
+  /** How long a write waits for another process's lock before it gives up (and is counted as failed). */
+  lockTimeoutMs?: number;
+}
+
+/**
+ * A JSONL transparency log of every event sent or that would have been, rotated at `maxBytes`. Writing never
+ * throws, from its timer or from `flush()`: a failed write drops its entries and is counted in `status()`.
+ */
+export function createLocalLog(
+  path: string,
+  maxBytes = DEFAULT_LOG_MAX_BYTES,
+  options: LocalLogOptions = {},
+): LocalLog {
   // Recording only keeps references; lines are formatted and written off the hot path, in batches. A burst
   // larger than the log can hold is trimmed to its newest entries before formatting, since the rotation would
   // discard the rest anyway.
   let buffer: LogEntry[] = [];
   let scheduled: ReturnType<typeof setTimeout> | undefined;
+  const health: LocalLogStatus = { failedWrites: 0, droppedEntries: 0 };
   const write = () => {
     if (scheduled) clearTimeout(scheduled);
     scheduled = undefined;
     if (buffer.length === 0) return;
+    const entries = buffer;
+    // Taken out before writing: entries that fail are dropped, never retried by every later write.
+    buffer = [];
     const lines: string[] = [];
     let bytes = 0;
-    for (let i = buffer.length - 1; i >= 0 && bytes < maxBytes; i -= 1) {
-      const line = JSON.stringify(buffer[i]);
+    for (let i = entries.length - 1; i >= 0 && bytes < maxBytes; i -= 1) {
+      const line = formatEntry(entries[i]);
+      if (line === undefined) {
+        health.droppedEntries += 1;
+        continue;
+      }
       lines.push(line);
       bytes += line.length + 1;
     }
-    buffer = [];
+    if (lines.length === 0) return;
     const text = `${lines.reverse().join('\n')}\n`;
-    withFileLockSync(path, () => {
-      mkdirSync(dirname(path), { recursive: true });
-      let size = 0;
-      try {
-        size = statSync(path).size;
-      } catch {}
-      if (size > 0 && size + text.length > maxBytes) renameSync(path, `${path}.1`);
-      appendFileSync(path, text, { mode: 0o600 });
-    });
+    try {
+      withFileLockSync(
+        path,
+        () => {
+          mkdirSync(dirname(path), { recursive: true });
+          let size = 0;
+          try {
+            size = statSync(path).size;
+          } catch {}
+          if (size > 0 && size + text.length > maxBytes) renameSync(path, `${path}.1`);
+          appendFileSync(path, text, { mode: 0o600 });
+        },
+        { timeoutMs: options.lockTimeoutMs },
+      );
+      delete health.lastError;
+    } catch (error) {
+      // A read-only or full disk, a parent that is a file, a lock held too long: the process carries on.
+      health.failedWrites += 1;
+      health.droppedEntries += lines.length;
+      health.lastError = describeError(error);
+    }
   };
   return {
     record(entries) {
@@ -47,7 +80,22 @@ export function createLocalLog(path: string, maxBytes = DEFAULT_LOG_MAX_BYTES): 
       }
     },
     flush: write,
+    status: () => ({ ...health }),
   };
+}
+
+// One JSONL line, or undefined for an entry JSON cannot represent (a bigint, a cycle), which is dropped alone.
+function formatEntry(entry: LogEntry | undefined): string | undefined {
+  try {
+    return JSON.stringify(entry);
+  } catch {
+    return undefined;
+  }
+}
+
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.length > 300 ? `${message.slice(0, 300)}…` : message;
 }
 
 // Writes happen at most this often. The buffer keeps about what the log itself keeps (two generations of
