@@ -16,8 +16,8 @@ describe('each disable source alone keeps the CLI inert', () => {
     config?: object;
     source: string;
   }[] = [
-    { name: 'DO_NOT_TRACK=1', extraEnv: { DO_NOT_TRACK: '1' }, source: 'env:DO_NOT_TRACK' },
-    { name: 'DISABLE_TELEMETRY=1', extraEnv: { DISABLE_TELEMETRY: '1' }, source: 'env:DISABLE_TELEMETRY' },
+    { name: 'DO_NOT_TRACK=1', extraEnv: { DO_NOT_TRACK: '1' }, source: 'process-env' },
+    { name: 'DISABLE_TELEMETRY=1', extraEnv: { DISABLE_TELEMETRY: '1' }, source: 'process-env' },
     {
       name: 'DISABLE_TELEMETRY=1 in the deployment .env',
       envFile: 'DEPLOYMENT_ID=x\nDISABLE_TELEMETRY=1\n',

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
 import { describe, expect, it } from 'vitest';
 import { useE2E } from './support/fixture.js';
@@ -63,8 +63,13 @@ describe('newsletter signup (the one explicit exception)', () => {
     )?.[1];
     expect(deploymentId).toBeTruthy();
     expect(sink.rawBytes().includes(deploymentId as string)).toBe(false);
-    // Sent while disabled: it leaves no trace in the transparency log either.
-    expect(existsSync(home.logFile)).toBe(false);
+    // Everything that leaves is in the transparency log (SPEC §7), an explicit submission too: only it, as sent.
+    const logged = readFileSync(home.logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(logged.filter((e) => e.status === 'sent').map((e) => e.uuid)).toEqual([signup?.uuid]);
+    expect(logged.map((e) => e.event)).toEqual(logged.map(() => 'newsletter_signup'));
   });
 
   it('an invalid --email exits 2 with one line, before anything is written', async () => {

@@ -28,13 +28,14 @@ describe('elmo telemetry enable | disable | status', () => {
     const disable = await home.run(['telemetry', 'disable']);
     expect(disable.code).toBe(0);
     expect(disable.stdout).toContain('Telemetry disabled');
-    expect(disable.stdout).toContain(`${home.configFile}: telemetryDisabled: true, telemetryChoice: "disabled"`);
+    expect(disable.stdout).toContain(`${home.configFile}: telemetryDisabled: true, telemetryMode: "off"`);
     expect(disable.stdout).toContain(`${home.envFile}: DISABLE_TELEMETRY=1`);
     expect(readFileSync(home.envFile, 'utf8')).toBe(`${ENV_TEXT}DISABLE_TELEMETRY=1\n`);
     expect(home.readConfig()).toEqual({
       theme: 'dark',
       nested: { a: 1 },
       telemetryDisabled: true,
+      telemetryMode: 'off',
       telemetryChoice: 'disabled',
       noticeVersion: elmoCatalog.consentVersion,
     });
@@ -56,6 +57,7 @@ describe('elmo telemetry enable | disable | status', () => {
     expect(home.readConfig()).toEqual({
       theme: 'dark',
       nested: { a: 1 },
+      telemetryMode: 'on',
       telemetryChoice: 'enabled',
       noticeVersion: elmoCatalog.consentVersion,
     });

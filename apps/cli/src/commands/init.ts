@@ -54,7 +54,11 @@ export async function runInit(context: CommandContext, options: InitOptions): Pr
   );
   const envFile = deployment.paths.envFile;
   if (answers.telemetry !== undefined) {
-    saveChoice(answers.telemetry ? 'on' : 'off', { userConfigFile: configFile, deploymentEnvFile: envFile }, 'elmo init');
+    saveChoice(
+      answers.telemetry ? 'on' : 'off',
+      { userConfigFile: configFile, deploymentEnvFile: envFile },
+      'elmo init',
+    );
   } else if (consent.source === 'user-config' && !consent.enabled) {
     // The user's own `elmo telemetry disable` covers the deployments their elmo creates (SPEC §3 rule 4): the
     // components read it live, and the new .env says so too, for whoever runs the deployment later.

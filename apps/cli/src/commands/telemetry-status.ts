@@ -1,6 +1,12 @@
 import { ELMO } from '@elmo/elmo-telemetry';
 import { describeDestination, resolveDestination } from '@elmo/elmo-telemetry/node';
-import { type ConsentLock, type ConsentSourceKind, describeLock, isUuid, type TelemetryMode } from '@elmo/telemetry-core';
+import {
+  type ConsentLock,
+  type ConsentSourceKind,
+  describeLock,
+  isUuid,
+  type TelemetryMode,
+} from '@elmo/telemetry-core';
 import { openSpool } from '@elmo/telemetry-core/node';
 import { Command, Option } from 'commander';
 import { type CommandContext, dirOption, printLines } from '../command-context.js';

@@ -32,6 +32,15 @@ export function TelemetryPanel({ state }: { state: TelemetryPanelState }) {
         </dd>
         <dt>Destination</dt>
         <dd>{state.destination}</dd>
+        {state.logWrites.failed > 0 ? (
+          <>
+            <dt>Local log</dt>
+            <dd data-testid="telemetry-log-failures">
+              {state.logWrites.failed} write{state.logWrites.failed === 1 ? '' : 's'} failed
+              {state.logWrites.lastError ? ` (${state.logWrites.lastError})` : ''}; telemetry keeps working
+            </dd>
+          </>
+        ) : null}
         <dt>Setting stored in</dt>
         <dd>
           <code>{state.envFile}</code> (<code>DISABLE_TELEMETRY</code>)

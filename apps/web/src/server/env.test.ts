@@ -24,6 +24,7 @@ describe('readWebEnv', () => {
       },
       telemetryIntervals: { flushMs: undefined, usageMs: undefined },
       telemetryAllowHeadless: false,
+      allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
     });
   });
 
@@ -61,6 +62,13 @@ describe('readWebEnv', () => {
       internalToken: 's3cret',
       manualSignalHandling: true,
     });
+  });
+
+  it('allows loopback plus the host names of ELMO_ALLOWED_HOSTS', () => {
+    expect(
+      readWebEnv({ ELMO_ALLOWED_HOSTS: ' Elmo.LAN, 192.168.1.5:3000,,fd00::5 ,localhost' }, '/x').allowedHosts,
+    ).toEqual(['localhost', '127.0.0.1', '[::1]', 'elmo.lan', '192.168.1.5:3000', '[fd00::5]']);
+    expect(readWebEnv({ ELMO_ALLOWED_HOSTS: ' ' }, '/x').allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
   });
 
   it('treats blank values as unset', () => {

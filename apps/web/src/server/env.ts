@@ -25,10 +25,14 @@ export interface WebEnv {
   productVersion: string;
   /** The variables telemetry reads from the process env: the operator's kill switches, destination, modes. */
   telemetryEnv: Record<string, string | undefined>;
+  /** The home folder of the user running this process: their `elmo telemetry disable` covers the deployment. */
+  userHome: string;
   /** Test knobs (`ELMO_TELEMETRY_FLUSH_MS`, `ELMO_TELEMETRY_USAGE_MS`): shorter intervals, same behaviour. */
   telemetryIntervals: { flushMs?: number; usageMs?: number };
   /** Test knob (`ELMO_TELEMETRY_ALLOW_HEADLESS`): posthog-js otherwise ignores headless browsers. */
   telemetryAllowHeadless: boolean;
+  /** Host names a state-changing request may be addressed to: loopback plus `ELMO_ALLOWED_HOSTS` (comma-separated). */
+  allowedHosts: string[];
 }
 
 const positiveNumber = (value: string | undefined): number | undefined => {
@@ -37,6 +41,19 @@ const positiveNumber = (value: string | undefined): number | undefined => {
 };
 
 const nonEmpty = (value: string | undefined): string | null => (value?.trim() ? value.trim() : null);
+
+/** Loopback, with any port: what a browser on this machine uses to reach the app. */
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+// `ELMO_ALLOWED_HOSTS=elmo.lan, 192.168.1.5:3000`: names (any port) or name:port; a bare IPv6 gets its brackets.
+const allowedHosts = (value: string | undefined): string[] => {
+  const extra = (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean)
+    .map((entry) => (entry.includes('::') && !entry.startsWith('[') ? `[${entry}]` : entry));
+  return [...new Set([...LOOPBACK_HOSTS, ...extra])];
+};
 
 /** Reads the web app's configuration; `next start` runs with apps/web as its working folder. */
 export function readWebEnv(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): WebEnv {
@@ -51,10 +68,12 @@ export function readWebEnv(env: Record<string, string | undefined> = process.env
     manualSignalHandling: Boolean(nonEmpty(env.NEXT_MANUAL_SIG_HANDLE)),
     productVersion: nonEmpty(env.ELMO_VERSION) ?? packageVersion,
     telemetryEnv: pickTelemetryEnv(env),
+    userHome: homedir(),
     telemetryIntervals: {
       flushMs: positiveNumber(env.ELMO_TELEMETRY_FLUSH_MS),
       usageMs: positiveNumber(env.ELMO_TELEMETRY_USAGE_MS),
     },
     telemetryAllowHeadless: env.ELMO_TELEMETRY_ALLOW_HEADLESS === '1',
+    allowedHosts: allowedHosts(env.ELMO_ALLOWED_HOSTS),
   };
 }

@@ -25,6 +25,8 @@ export interface TelemetryPanelState {
   maskedDeploymentId: string | null;
   destination: string;
   envFile: string;
+  /** Failed writes of the transparency log since this server started, and why the latest failed. */
+  logWrites: { failed: number; lastError: string | null };
   collected: string[];
   neverCollected: string[];
   recent: LogEntry[];
@@ -88,6 +90,9 @@ export function createWebTelemetry(env: WebEnv): WebTelemetry {
         maskedDeploymentId: id ? `${id.slice(0, 8)}…` : null,
         destination: describeDestination(deployment.destination),
         envFile: paths.envFile,
+        logWrites: (({ failedWrites, lastError }) => ({ failed: failedWrites, lastError: lastError ?? null }))(
+          deployment.logStatus(),
+        ),
         collected: summary.collected,
         neverCollected: summary.neverCollected,
         recent: readLocalLog(paths.logFile, 15).reverse(),
@@ -131,6 +136,7 @@ export function createInertWebTelemetry(hooks: DeploymentTelemetryHooks): WebTel
       maskedDeploymentId: null,
       destination: describeDestination(undefined),
       envFile: '',
+      logWrites: { failed: 0, lastError: null },
       collected: [],
       neverCollected: [],
       recent: [],

@@ -117,15 +117,25 @@ export async function waitForHttp(
   throw new Error(`${url} did not answer ${expected} in time (${last})\n${options.process?.output() ?? ''}`);
 }
 
-// The test runner's own settings must not leak into the servers: its NODE_ENV, or an operator's DATABASE_URL.
-function baseEnv(): Env {
+// The test runner's own settings must not leak into the servers: its NODE_ENV, an operator's DATABASE_URL, the
+// consent settings of whoever runs the tests (their kill switches, their own `elmo telemetry disable` in their
+// home's user config). Each server gets a home folder of the test's choosing.
+const NOT_INHERITED = [
+  'DATABASE_URL',
+  'NODE_ENV',
+  'PORT',
+  'HOME',
+  'XDG_CONFIG_HOME',
+  'DO_NOT_TRACK',
+  'DISABLE_TELEMETRY',
+];
+function baseEnv(userHome: string): Env {
   const env: Env = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('ELMO_') || key.startsWith('VITEST') || ['DATABASE_URL', 'NODE_ENV', 'PORT'].includes(key))
-      continue;
+    if (key.startsWith('ELMO_') || key.startsWith('VITEST') || NOT_INHERITED.includes(key)) continue;
     env[key] = value;
   }
-  return { ...env, NEXT_TELEMETRY_DISABLED: '1' };
+  return { ...env, HOME: userHome, NEXT_TELEMETRY_DISABLED: '1' };
 }
 
 /** A running `next start`. */
@@ -138,6 +148,8 @@ export interface WebServer extends ManagedProcess {
 export interface StartWebOptions {
   /** Deployment folder (ELMO_HOME). */
   home: string;
+  /** The home folder of the user running the server (its user config is a consent source); default `home`. */
+  userHome?: string;
   /** Worker token (ELMO_INTERNAL_TOKEN); omit for a server whose internal API refuses everything. */
   token?: string;
   /** PostgreSQL instead of PGlite. */
@@ -156,7 +168,7 @@ export interface StartWebOptions {
 export async function startWeb(options: StartWebOptions): Promise<WebServer> {
   const port = options.port ?? (await getFreePort());
   const env: Env = {
-    ...baseEnv(),
+    ...baseEnv(options.userHome ?? options.home),
     NEXT_MANUAL_SIG_HANDLE: '1',
     ELMO_HOME: options.home,
     ...(options.token ? { ELMO_INTERNAL_TOKEN: options.token } : {}),
@@ -182,11 +194,19 @@ export async function startWeb(options: StartWebOptions): Promise<WebServer> {
 }
 
 /** Starts the built worker (`node dist/main.js`) against a web app. */
-export function startWorker(options: { webUrl: string; token: string; pollIntervalMs?: number; env?: Env }) {
+export function startWorker(options: {
+  webUrl: string;
+  token: string;
+  pollIntervalMs?: number;
+  env?: Env;
+  /** The home folder of the user running the worker; default the deployment folder (`env.ELMO_HOME`). */
+  userHome?: string;
+}) {
+  const userHome = options.userHome ?? options.env?.ELMO_HOME ?? join(workerDir, '.no-user-home');
   return startProcess(process.execPath, [join(workerDir, 'dist', 'main.js')], {
     cwd: workerDir,
     env: {
-      ...baseEnv(),
+      ...baseEnv(userHome),
       ELMO_WEB_URL: options.webUrl,
       ELMO_INTERNAL_TOKEN: options.token,
       ELMO_WORKER_POLL_MS: String(options.pollIntervalMs ?? 200),

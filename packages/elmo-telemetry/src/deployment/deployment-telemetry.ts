@@ -3,6 +3,7 @@ import {
   createLocalOnlySender,
   createTelemetry,
   isUuid,
+  type LocalLogStatus,
   type Sender,
   type Telemetry,
 } from '@elmo/telemetry-core';
@@ -83,6 +84,8 @@ export interface DeploymentTelemetry {
   consent(): ConsentDecision;
   /** Preview mode: events are printed, never sent, on every surface of this process. */
   readonly preview: boolean;
+  /** How the transparency log's writes have fared (a failing write is counted, never thrown). */
+  logStatus(): LocalLogStatus;
   /** Re-reads the deployment `.env` on the next call (after this process changed it). */
   reloadSettings(): void;
   deploymentId(): string | undefined;
@@ -210,6 +213,7 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     consentResolver,
     consent,
     preview,
+    logStatus: () => localLog.status?.() ?? { failedWrites: 0, droppedEntries: 0 },
     reloadSettings: () => {
       readEnv.invalidate();
       consentResolver.invalidate();

@@ -62,7 +62,7 @@ const off = (source: string, reason: RegExp, lock?: ConsentLock['kind']): Expect
 const on = (source: string, reason: RegExp): Expected => ({ mode: 'on', source, reason });
 
 // One row per rule of SPEC §3, alone and where precedence matters. The policy file is named by the environment
-// in every row, so "missing" means named but absent; see the default-location test below for the other case.
+// in every row (a temp file); see the default-location test below for the file at its usual place.
 const rows: [string, Setup, Expected][] = [
   ['nothing set: enabled by default', { policy: '{"maximum":"on"}' }, on('default', /by default/)],
   ['policy maximum off', { policy: '{"maximum":"off"}' }, off('policy', /machine policy/, 'policy')],
@@ -77,7 +77,7 @@ const rows: [string, Setup, Expected][] = [
     { policy: '{"maximum":"yes"}' },
     off('policy', /no valid "maximum"/, 'policy'),
   ],
-  ['policy named but missing counts as off', {}, off('policy', /does not exist/, 'policy')],
+  ['a policy file that does not exist is no policy', {}, on('default', /by default/)],
   [
     "policy local beats the user's explicit on",
     { policy: '{"maximum":"local"}', config: '{"telemetryChoice":"enabled"}' },

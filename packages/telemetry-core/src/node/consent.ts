@@ -104,27 +104,18 @@ interface ConsentInputs {
   names: ConsentNames;
   places: ConsentPlaces;
   files: ConsentFiles;
-  /** Whether the policy file was named by the environment rather than found at its default place. */
-  policyNamed: boolean;
   run: ConsentVerdict | undefined;
 }
 
 type Rule = (inputs: ConsentInputs) => ConsentVerdict | undefined;
 
 /** 0. The machine policy caps every other setting; an unusable policy counts as `off`. */
-const policyRule: Rule = ({ files, policyNamed, names }) => {
+const policyRule: Rule = ({ files }) => {
   const file = files.policyFile;
   const lockedBy = { kind: 'policy', file } as const;
   const state = files.policy;
-  if (state.status === 'missing') {
-    if (!policyNamed) return undefined;
-    return {
-      mode: 'off',
-      source: 'policy',
-      reason: `disabled because the policy file ${file} named by ${names.processEnv.policyFile} does not exist`,
-      lockedBy,
-    };
-  }
+  // SPEC §3 rule 0 applies "when present": no file, no cap.
+  if (state.status === 'missing') return undefined;
   if (state.status !== 'ok')
     return {
       mode: 'off',
@@ -277,7 +268,6 @@ export function createConsentResolver(
   options: ConsentResolverOptions = {},
 ): ConsentResolver {
   const cacheMs = options.cacheMs ?? 0;
-  const policyNamed = Boolean(places.env[names.processEnv.policyFile]);
   const policyFile = places.env[names.processEnv.policyFile] || names.defaultPolicyFile;
   const userConfigFile = resolveUserPaths(names.appName, places.env, places.homedir).configFile;
   const reader = <T>(path: string, read: (path: string) => T) =>
@@ -303,7 +293,7 @@ export function createConsentResolver(
     decide() {
       try {
         last = read();
-        const inputs: ConsentInputs = { names, places, files: last, policyNamed, run };
+        const inputs: ConsentInputs = { names, places, files: last, run };
         return decideConsent(RULES.map((rule) => rule(inputs)));
       } catch (error) {
         return consentUnavailable(`disabled because consent could not be read (${String(error)})`);

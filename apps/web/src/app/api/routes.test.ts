@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTestPglite, type TestDatabase } from '../../../test/support/database';
+import { type RouteCall as Call, callRoute as call } from '../../../test/support/route-calls';
 import { readWebEnv } from '../../server/env';
 import { createWebRuntime, provideRuntime } from '../../server/runtime';
 import { createRecordingTelemetryHooks } from '../../server/telemetry-hooks';
@@ -16,9 +17,6 @@ import * as reportsRoute from './reports/route';
 
 // Route handlers called in-process on a real PGlite, with hooks that record what telemetry would be told.
 
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-type Call = { body?: unknown; raw?: string; params?: Record<string, string>; token?: string; query?: string };
-
 const TOKEN = 'test-token';
 const hooks = createRecordingTelemetryHooks();
 let t: TestDatabase;
@@ -32,15 +30,6 @@ afterAll(() => t?.close());
 beforeEach(() => {
   hooks.calls.length = 0;
 });
-
-async function call(handler: unknown, method: string, options: Call = {}) {
-  const headers = new Headers();
-  if (options.token) headers.set('authorization', `Bearer ${options.token}`);
-  const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  const request = new Request(`http://127.0.0.1/api/x${options.query ?? ''}`, { method, body, headers });
-  const response = await (handler as Handler)(request, { params: Promise.resolve(options.params ?? {}) });
-  return { status: response.status, body: response.status === 204 ? null : await response.json() };
-}
 
 const hookCalls = (hook: string) => hooks.calls.filter((c) => c.hook === hook).map((c) => c.args);
 const missing = '00000000-0000-4000-8000-000000000000';

@@ -7,6 +7,7 @@ export type ApiErrorCode =
   | 'not_found'
   | 'payload_too_large'
   | 'unauthorized'
+  | 'forbidden'
   | 'conflict'
   | 'internal';
 

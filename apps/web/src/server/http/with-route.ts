@@ -1,4 +1,5 @@
 import { describeError, getRuntime, type WebRuntime } from '../runtime';
+import { guardRequest } from './request-guard';
 import { errorResponse, HttpError, json } from './responses';
 
 /** `{ id: string }` for `/api/brands/[id]`: the dynamic segments of a route template. */
@@ -14,7 +15,8 @@ export type RouteHandler<T extends string> = (
 ) => Promise<Response>;
 
 /**
- * Wraps every API route handler: gives it the runtime, turns thrown HttpErrors into their JSON answer and
+ * Wraps every API route handler: refuses a state-changing request another site could have sent (403, before
+ * the handler runs, not reported), gives it the runtime, turns thrown HttpErrors into their JSON answer and
  * anything else into a 500 (logged once), and reports the route *template*, method, status and duration.
  */
 export function withRoute<T extends string>(template: T, handler: RouteHandler<T>) {
@@ -24,6 +26,8 @@ export function withRoute<T extends string>(template: T, handler: RouteHandler<T
     let response: Response;
     try {
       runtime = await getRuntime();
+      const refused = guardRequest(request, { allowedHosts: runtime.env.allowedHosts });
+      if (refused) return refused;
       response = await handler(request, await context.params, runtime);
     } catch (error) {
       if (error instanceof HttpError) {

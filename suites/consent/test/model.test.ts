@@ -1,0 +1,231 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../apps/web/test/support/browser.js';
+import { createLane, findViolations, type Lane } from './support/lane.js';
+import {
+  CROSS_SITE,
+  crossSite,
+  editConfig,
+  editDotenv,
+  queuedCliEvents,
+  resetToOn,
+  sameOrigin,
+  setPolicy,
+} from './support/operations.js';
+
+// The consent model test (SPEC §3): generated sequences of everything that can change consent — init variants,
+// `telemetry disable|enable`, the settings switch, hand edits of the .env (DO_NOT_TRACK included) and of the
+// user config, the machine policy, process variables at start, preview mode, restarts, cross-site attempts —
+// run against the real CLI, web app, worker and a browser page, each lane sending to its own loopback sink.
+// The invariant: while any opt-out is in force, judged by the test's own oracle from the files, no request
+// reaches the sink. Consent applies live, so most sequences run against one long-running deployment per lane.
+
+const SEED = Number(process.env.ELMO_CONSENT_SEED ?? 20261202);
+const SEQUENCES = Number(process.env.ELMO_CONSENT_SEQUENCES ?? 200);
+const LANES = 2;
+// A restart costs seconds; one sequence in this many restarts its deployment with a random process env.
+const RESTART_EVERY = 20;
+// A request already on the wire when an opt-out is made, plus the 250 ms a server may reuse what it read.
+const GRACE_MS = 600;
+
+/** A small seeded generator (mulberry32), so that a failing sequence can be replayed with its seed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Operation = { name: string; run(lane: Lane): Promise<void> | void };
+
+const elmo = (args: string[], extraEnv?: Record<string, string>): Operation => ({
+  name: `elmo ${args.join(' ')}${extraEnv ? ` with ${Object.keys(extraEnv).join(',')}` : ''}`,
+  async run(lane) {
+    const result = await lane.elmo(args, extraEnv);
+    if (result.code !== 0) throw new Error(`${this.name} exited ${result.code}`);
+  },
+});
+
+const OPERATIONS: Operation[] = [
+  elmo(['telemetry', 'disable']),
+  elmo(['telemetry', 'enable']),
+  elmo(['init', '--yes']),
+  elmo(['init', '--yes', '--no-telemetry']),
+  elmo(['init', '--yes', '--telemetry']),
+  ...[true, false].map(
+    (enabled): Operation => ({
+      name: `settings switch ${enabled ? 'on' : 'off'}`,
+      async run(lane) {
+        const status = await sameOrigin(lane, '/api/settings/telemetry', 'POST', { enabled });
+        // 409: a setting the page cannot change (policy, process env, .env DO_NOT_TRACK, the user's choice) locks it.
+        if (status !== 200 && status !== 409) throw new Error(`settings switch answered ${status}`);
+      },
+    }),
+  ),
+  ...[
+    ['DO_NOT_TRACK', '1'],
+    ['DO_NOT_TRACK', undefined],
+    ['DISABLE_TELEMETRY', 'yes'],
+    ['DISABLE_TELEMETRY', undefined],
+    ['TELEMETRY_MODE', 'local'],
+    ['TELEMETRY_MODE', undefined],
+  ].map(
+    ([key, value]): Operation => ({
+      name: `.env ${value === undefined ? `without ${key}` : `${key}=${value}`} (by hand)`,
+      run: (lane) => editDotenv(lane, key as string, value),
+    }),
+  ),
+  ...[true, false].map(
+    (disabled): Operation => ({
+      name: `config telemetryDisabled ${disabled} (by hand)`,
+      run: (lane) =>
+        editConfig(lane, (data) => {
+          if (disabled) data.telemetryDisabled = true;
+          else delete data.telemetryDisabled;
+        }),
+    }),
+  ),
+  ...['{"maximum":"off"}', '{"maximum":"local"}', '{"maximum":"on"}', 'not json', undefined].map(
+    (policy): Operation => ({
+      name: `policy ${policy ?? 'removed'}`,
+      run: (lane) => setPolicy(lane, policy),
+    }),
+  ),
+  ...CROSS_SITE.map(
+    (kind): Operation => ({
+      name: `cross-site attempt (${kind})`,
+      async run(lane) {
+        const before = [readFileSync(lane.home.envFile, 'utf8'), readFileSync(lane.home.configFile, 'utf8')];
+        const status = await crossSite(lane, kind);
+        const after = [readFileSync(lane.home.envFile, 'utf8'), readFileSync(lane.home.configFile, 'utf8')];
+        if (status !== 403) throw new Error(`cross-site attempt (${kind}) answered ${status}`);
+        if (after.join() !== before.join()) throw new Error(`cross-site attempt (${kind}) changed a file`);
+      },
+    }),
+  ),
+  ...[{ DO_NOT_TRACK: '1' }, { ELMO_TELEMETRY_DEBUG: '1' }].map(
+    (env): Operation => ({
+      name: `elmo status with ${Object.keys(env)[0]} for one command`,
+      async run(lane) {
+        const before = queuedCliEvents(lane);
+        const result = await lane.elmo(['status'], env);
+        if (result.code !== 0) throw new Error('elmo status failed');
+        if (queuedCliEvents(lane) > before)
+          throw new Error(`a command run with ${Object.keys(env)[0]} queued an event`);
+      },
+    }),
+  ),
+];
+
+const START_ENVS: Record<string, string>[] = [
+  {},
+  { DO_NOT_TRACK: '1' },
+  { DISABLE_TELEMETRY: 'true' },
+  { ELMO_TELEMETRY_DEBUG: '1' },
+];
+
+/** What a person does between changes: API use (feature and request counts), and occasionally more. */
+async function use(lane: Lane, page: Page | undefined, n: number): Promise<void> {
+  const work: Promise<unknown>[] = [
+    sameOrigin(lane, '/api/brands', 'POST', { name: `Brand ${n}` }),
+    sameOrigin(lane, '/api/brands', 'GET'),
+  ];
+  if (page) work.push(page.goto(`${lane.url}/`, { waitUntil: 'load' }), lane.elmo(['status']));
+  await Promise.all(work);
+}
+
+describe('consent model: no byte leaves while any opt-out is in force', () => {
+  const lanes: Lane[] = [];
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
+  const pages: Page[] = [];
+
+  beforeAll(async () => {
+    for (let i = 0; i < LANES; i += 1) lanes.push(await createLane(`lane ${i + 1}`));
+    await Promise.all(lanes.map((lane) => lane.start()));
+    browser = await launchChromium();
+    for (const _ of lanes) pages.push(await browser.context.newPage());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(lanes.map((lane) => lane.close()));
+  });
+
+  it(`holds over ${SEQUENCES} generated sequences (seed ${SEED})`, async () => {
+    const next = random(SEED);
+    const plans = Array.from({ length: SEQUENCES }, (_, index) => ({
+      index,
+      restart:
+        index > 0 && index % RESTART_EVERY === 0 ? START_ENVS[Math.floor(next() * START_ENVS.length)] : undefined,
+      steps: Array.from(
+        { length: 2 + Math.floor(next() * 3) },
+        () => OPERATIONS[Math.floor(next() * OPERATIONS.length)],
+      ),
+    }));
+    const started = Date.now();
+    const counts = new Map<string, number>();
+    await Promise.all(
+      lanes.map(async (lane, laneIndex) => {
+        const page = pages[laneIndex];
+        for (const plan of plans.filter((p) => p.index % LANES === laneIndex)) {
+          // The reset changes state on purpose: its window is not judged.
+          lane.marks.push({ at: Date.now(), label: `sequence ${plan.index}: reset`, optOuts: [] });
+          resetToOn(lane);
+          if (plan.restart) {
+            await lane.stop();
+            await lane.start(plan.restart);
+          }
+          lane.mark(
+            `sequence ${plan.index}: reset done${plan.restart ? `, restarted with ${JSON.stringify(plan.restart)}` : ''}`,
+          );
+          await use(lane, undefined, plan.index);
+          for (const [i, step] of plan.steps.entries()) {
+            if (!step) continue;
+            counts.set(step.name, (counts.get(step.name) ?? 0) + 1);
+            // While an operation runs the state is changing: its window is not judged, the one after it is.
+            lane.marks.push({ at: Date.now(), label: `during ${step.name}`, optOuts: [] });
+            try {
+              await step.run(lane);
+            } catch (error) {
+              throw new Error(`sequence ${plan.index} (seed ${SEED}), step ${i + 1} "${step.name}": ${error}`);
+            }
+            lane.mark(`sequence ${plan.index}: after ${step.name}`);
+            await use(lane, i === plan.steps.length - 1 ? page : undefined, plan.index);
+          }
+        }
+        // Let the last flushes land before judging.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        lane.mark('end');
+      }),
+    );
+    const violations = lanes.flatMap((lane) => findViolations(lane, GRACE_MS));
+    const judged = lanes.reduce((n, lane) => n + lane.marks.filter((m) => m.optOuts.length > 0).length, 0);
+    const received = lanes.reduce((n, lane) => n + lane.sink.events.length, 0);
+    console.log(
+      `consent model: seed ${SEED}, ${SEQUENCES} sequences, ${[...counts.values()].reduce((a, b) => a + b, 0)} operations ` +
+        `of ${counts.size} kinds, ${judged} windows with an opt-out in force, ${received} events received while on, ` +
+        `${violations.length} violations, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
+    expect(
+      violations.map(
+        (v) => `${v.lane}: ${v.events.join(',') || v.path} after "${v.since.label}" (${v.since.optOuts.join('; ')})`,
+      ),
+    ).toEqual([]);
+    // Not vacuous: every operation kind ran, opt-outs were judged, and with consent on every surface did send.
+    expect(counts.size).toBe(OPERATIONS.length);
+    expect(judged).toBeGreaterThan(SEQUENCES);
+    const sent = new Set(lanes.flatMap((lane) => lane.sink.events.map((e) => `${e.event}/${e.properties.source}`)));
+    for (const expected of [
+      'cli_command/cli',
+      'api_requests/web',
+      'feature_usage/web',
+      '$pageview/browser',
+      'deployment_started/worker',
+    ])
+      expect(sent).toContain(expected);
+  });
+});
