@@ -48,7 +48,10 @@ function send(agent, base, method, path, body) {
       {
         method,
         agent,
-        headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+        // The app refuses a state change that is not JSON (its cross-site guard), a DELETE without a body too.
+        headers: payload
+          ? { 'content-type': 'application/json', 'content-length': payload.length }
+          : { 'content-type': 'application/json' },
       },
       (res) => {
         const chunks = [];

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_ROUTES, PAGE_ROUTES } from '@elmo/elmo-telemetry';
 import { type Sink, startSink } from '@elmo/posthog-sink';
+import { readLocalLog } from '@elmo/telemetry-core/node';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser';
@@ -35,9 +36,13 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20
 const prompts = (page: Page) => page.locator('ol.prompt-list > li');
 
 /** What the sink must hold after the session below, and what it must never hold. */
-function expectSessionTelemetry(sink: Sink, realPaths: string[]): void {
+function expectSessionTelemetry(sink: Sink, realPaths: string[], logFile: string): void {
   const of = (name: string) => sink.events.filter((e) => e.event === name);
   expect(new Set(sink.events.map((e) => e.distinctId))).toEqual(new Set([DEPLOYMENT_ID]));
+  // Every event that left is in the transparency log as sent, page views included, and nothing else is.
+  const sent = readLocalLog(logFile, 100_000).filter((e) => e.status === 'sent');
+  expect(new Set(sent.map((e) => e.uuid))).toEqual(new Set(sink.events.map((e) => e.uuid)));
+  expect(sent.some((e) => e.event === '$pageview')).toBe(true);
 
   // Exactly the session's counts, summed over however many periods they were sent in.
   const counts: Record<string, number> = {};
@@ -74,15 +79,20 @@ function expectSessionTelemetry(sink: Sink, realPaths: string[]): void {
   // Page views by template only.
   const pages = new Set(of('$pageview').map((e) => e.properties.$pathname));
   expect([...pages].sort()).toEqual([...PAGE_ROUTES].sort());
+  // The browser's events are tracked again by the server (SPEC §7): the template, the common properties the
+  // server adds, and posthog-node's transport fields; nothing posthog-js collected in the page.
   const allowed = [
-    'token',
-    'distinct_id',
-    '$lib',
-    '$lib_version',
     '$pathname',
+    'event_version',
+    'session_id',
     'source',
     'product_version',
+    'os',
+    'arch',
+    'node_version',
     'deployment_mode',
+    '$lib',
+    '$lib_version',
   ];
   const flags = ['$process_person_profile', '$geoip_disable'];
   for (const view of of('$pageview')) {
@@ -281,6 +291,10 @@ describe.each(['pglite', 'postgres'] as const)('a whole session on %s', (mode) =
     for (const worker of workers) await worker.stop();
     await web.stop();
     await sink.waitForEvents((e) => e.event === 'deployment_stopped', { count: 1 + workers.length, timeoutMs: 10_000 });
-    expectSessionTelemetry(sink, [brandUrl, `${web.url}/reports/${reportId}`, home.path]);
+    expectSessionTelemetry(
+      sink,
+      [brandUrl, `${web.url}/reports/${reportId}`, home.path],
+      join(home.path, 'data', 'telemetry-events.jsonl'),
+    );
   }, 180_000);
 });

@@ -33,6 +33,7 @@ describe('web server start and stop', () => {
     expect(existsSync(lock)).toBe(true);
     const created = await fetch(`${first.url}/api/brands`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Durable' }),
     });
     expect(created.status).toBe(201);

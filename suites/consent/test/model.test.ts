@@ -108,7 +108,7 @@ const OPERATIONS: Operation[] = [
       },
     }),
   ),
-  ...[{ DO_NOT_TRACK: '1' }, { ELMO_TELEMETRY_DEBUG: '1' }].map(
+  ...([{ DO_NOT_TRACK: '1' }, { ELMO_TELEMETRY_DEBUG: '1' }] as Record<string, string>[]).map(
     (env): Operation => ({
       name: `elmo status with ${Object.keys(env)[0]} for one command`,
       async run(lane) {

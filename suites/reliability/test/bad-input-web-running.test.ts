@@ -25,6 +25,7 @@ describe('bad input: requests to a running web app, and its .env changing under 
     web = await startDeploymentWeb({ deployment, sinkUrl: sinks.web.url });
     const created = await fetch(`${web.url}/api/brands`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Bad Input Co' }),
     });
     brandId = ((await created.json()) as { brand: { id: string } }).brand.id;
@@ -113,16 +114,25 @@ describe('bad input: requests to a running web app, and its .env changing under 
         body: JSON.stringify(events),
       });
       await valid.text();
-      const forwarded = sinks.web.requests().slice(before);
-      cell.check('a valid capture is forwarded once, on /e/', () => {
+      // Taken, not relayed: the page view goes out through the server's own delivery (SPEC §7).
+      for (let waited = 0; waited < 10_000 && !sinks.web.events().some((e) => e.event === '$pageview'); waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      const pageviews = sinks.web.events().filter((e) => e.event === '$pageview');
+      const forwarded = sinks.web
+        .requests()
+        .slice(before)
+        .filter((r) => pageviews.some((e) => e.receivedAt === r.receivedAt && e.path === r.path));
+      cell.check('a valid capture is sent once, through the server’s own /batch/', () => {
         expect(valid.status).toBe(200);
-        expect(forwarded.map((r) => r.path)).toEqual(['/e/']);
+        expect(pageviews).toHaveLength(1);
+        expect(forwarded.map((r) => r.path)).toEqual(['/batch/']);
       });
       cell.check('without cookies, client address headers, referer or the ip query', () => {
         const request = forwarded[0];
         for (const header of ['cookie', 'x-forwarded-for', 'x-real-ip', 'referer'])
           expect(request?.headers[header]).toBeUndefined();
         expect(request?.url).not.toContain('ip=');
+        expect(request?.body.toString('latin1')).not.toContain('203.0.113.9');
       });
     });
   }, 60_000);

@@ -64,32 +64,3 @@ export async function postIngest(
     return { status: 0, ms: performance.now() - started, body: String(error) };
   }
 }
-
-/** Statuses after which posthog-js sends the same events again (network errors, 408, 429, 5xx). */
-export function isRetryableStatus(status: number): boolean {
-  return status === 0 || status === 408 || status === 429 || status >= 500;
-}
-
-/**
- * Sends events the way a well-behaved posthog-js client recovers from `first`: the same events again after a
- * retryable answer, halves after a 413, nothing after another 4xx. Returns the statuses of the extra requests.
- */
-export async function recoverLikeBrowser(
-  webUrl: string,
-  events: readonly BrowserEvent[],
-  first: IngestAnswer,
-): Promise<number[]> {
-  if (first.status === 200) return [];
-  if (first.status === 413 && events.length > 1) {
-    const half = Math.ceil(events.length / 2);
-    const statuses: number[] = [];
-    for (const part of [events.slice(0, half), events.slice(half)]) {
-      const answer = await postIngest(webUrl, part);
-      statuses.push(answer.status, ...(await recoverLikeBrowser(webUrl, part, answer)));
-    }
-    return statuses;
-  }
-  if (!isRetryableStatus(first.status)) return [];
-  const again = await postIngest(webUrl, events);
-  return [again.status];
-}

@@ -37,7 +37,11 @@ export async function useAndWatch(
   // Anything already on its way settles first, so what is counted below belongs to this use alone.
   await sleep(700);
   const before = { requests: sink.requests().length, events: sink.events().length };
-  const response = await fetch(`${webUrl}/api/brands`, { method: 'POST', body: JSON.stringify({ name }) });
+  const response = await fetch(`${webUrl}/api/brands`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
   await response.text();
   await sleep(1500);
   return {

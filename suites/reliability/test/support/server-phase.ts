@@ -24,6 +24,7 @@ export async function useWebApp(webUrl: string): Promise<number[]> {
   const call = async (path: string, method: string, body?: unknown) => {
     const response = await fetch(`${webUrl}${path}`, {
       method,
+      headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });

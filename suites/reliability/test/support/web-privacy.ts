@@ -33,7 +33,13 @@ async function call(
   path: string,
   init: RequestInit = {},
 ): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${session.webUrl}${path}`, { ...init, signal: AbortSignal.timeout(15_000) });
+  // As the app's own pages call it: JSON (the guard refuses any other state change, SPEC §3).
+  const headers = { 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) };
+  const response = await fetch(`${session.webUrl}${path}`, {
+    ...init,
+    headers,
+    signal: AbortSignal.timeout(15_000),
+  });
   const text = await response.text();
   let body: unknown;
   try {
