@@ -93,6 +93,7 @@ function expectSessionTelemetry(sink: Sink, realPaths: string[], logFile: string
     'deployment_mode',
     '$lib',
     '$lib_version',
+    '$is_server',
   ];
   const flags = ['$process_person_profile', '$geoip_disable'];
   for (const view of of('$pageview')) {
