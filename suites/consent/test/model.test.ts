@@ -23,11 +23,13 @@ import {
 
 const SEED = Number(process.env.ELMO_CONSENT_SEED ?? 20261202);
 const SEQUENCES = Number(process.env.ELMO_CONSENT_SEQUENCES ?? 200);
-const LANES = 2;
+const LANES = 4;
 // A restart costs seconds; one sequence in this many restarts its deployment with a random process env.
-const RESTART_EVERY = 20;
+const RESTART_EVERY = 40;
 // A request already on the wire when an opt-out is made, plus the 250 ms a server may reuse what it read.
-const GRACE_MS = 600;
+const GRACE_MS = 400;
+// Long enough for the fast intervals below (flush 100 ms, usage 150 ms) and the CLI's detached sender.
+const SETTLE_MS = 300;
 
 /** A small seeded generator (mulberry32), so that a failing sequence can be replayed with its seed. */
 function random(seed: number): () => number {
@@ -122,6 +124,15 @@ const OPERATIONS: Operation[] = [
   ),
 ];
 
+/** Operations that put an opt-out in force (or try to, from another site). */
+const OPT_OUTS = OPERATIONS.filter((op) =>
+  /disable|no-telemetry|switch off|=1|=yes|=local|telemetryDisabled true|policy \{"maximum":"(off|local)"\}|not json|cross-site|for one command/.test(
+    op.name,
+  ),
+);
+
+const pick = <T>(list: readonly T[], next: () => number): T => list[Math.floor(next() * list.length)] as T;
+
 const START_ENVS: Record<string, string>[] = [
   {},
   { DO_NOT_TRACK: '1' },
@@ -129,14 +140,35 @@ const START_ENVS: Record<string, string>[] = [
   { ELMO_TELEMETRY_DEBUG: '1' },
 ];
 
-/** What a person does between changes: API use (feature and request counts), and occasionally more. */
-async function use(lane: Lane, page: Page | undefined, n: number): Promise<void> {
-  const work: Promise<unknown>[] = [
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a person does between changes: API use, which the web app counts (feature and request counts). */
+async function useApi(lane: Lane, n: number): Promise<void> {
+  await Promise.all([
     sameOrigin(lane, '/api/brands', 'POST', { name: `Brand ${n}` }),
     sameOrigin(lane, '/api/brands', 'GET'),
-  ];
-  if (page) work.push(page.goto(`${lane.url}/`, { waitUntil: 'load' }), lane.elmo(['status']));
-  await Promise.all(work);
+  ]);
+}
+
+/**
+ * Every surface at once, at the end of a sequence: the API, a page in the browser and an `elmo` command. While
+ * an opt-out is in force, each surface is also checked directly: the page did not load posthog-js, and the
+ * command queued nothing; the sink's timeline is checked for all of them afterwards.
+ */
+async function useEverything(lane: Lane, page: Page, n: number, optedOut: boolean): Promise<void> {
+  const queued = queuedCliEvents(lane);
+  await Promise.all([
+    useApi(lane, n),
+    page.goto(`${lane.url}/`, { waitUntil: 'load' }),
+    lane.elmo(['status']).then((result) => {
+      if (result.code !== 0) throw new Error('elmo status failed');
+    }),
+  ]);
+  if (!optedOut) return;
+  if (queuedCliEvents(lane) > queued) throw new Error('elmo status queued an event while an opt-out was in force');
+  await pause(150);
+  const analytics = await page.evaluate(() => document.documentElement.dataset.analytics);
+  if (analytics === 'on') throw new Error('the page loaded posthog-js while an opt-out was in force');
 }
 
 describe('consent model: no byte leaves while any opt-out is in force', () => {
@@ -159,15 +191,24 @@ describe('consent model: no byte leaves while any opt-out is in force', () => {
     const next = random(SEED);
     const plans = Array.from({ length: SEQUENCES }, (_, index) => ({
       index,
+      // A restart with a random process env, and one back to a clean env in the next sequence, so that a process
+      // variable does not hide the other opt-outs for long.
       restart:
-        index > 0 && index % RESTART_EVERY === 0 ? START_ENVS[Math.floor(next() * START_ENVS.length)] : undefined,
-      steps: Array.from(
-        { length: 2 + Math.floor(next() * 3) },
-        () => OPERATIONS[Math.floor(next() * OPERATIONS.length)],
-      ),
+        index > 0 && index % RESTART_EVERY === 0
+          ? pick(START_ENVS, next)
+          : index > 1 && index % RESTART_EVERY === 1
+            ? {}
+            : undefined,
+      // A few operations of any kind, then (three times in four) one that sets an opt-out: the state a sequence
+      // ends in is judged in full, and this way every single opt-out is judged alone as well as in company.
+      steps: [
+        ...Array.from({ length: Math.floor(next() * 3) }, () => pick(OPERATIONS, next)),
+        next() < 0.75 ? pick(OPT_OUTS, next) : pick(OPERATIONS, next),
+      ],
     }));
     const started = Date.now();
     const counts = new Map<string, number>();
+    const endStates = new Map<string, number>();
     await Promise.all(
       lanes.map(async (lane, laneIndex) => {
         const page = pages[laneIndex];
@@ -182,7 +223,7 @@ describe('consent model: no byte leaves while any opt-out is in force', () => {
           lane.mark(
             `sequence ${plan.index}: reset done${plan.restart ? `, restarted with ${JSON.stringify(plan.restart)}` : ''}`,
           );
-          await use(lane, undefined, plan.index);
+          await useApi(lane, plan.index);
           for (const [i, step] of plan.steps.entries()) {
             if (!step) continue;
             counts.set(step.name, (counts.get(step.name) ?? 0) + 1);
@@ -193,8 +234,27 @@ describe('consent model: no byte leaves while any opt-out is in force', () => {
             } catch (error) {
               throw new Error(`sequence ${plan.index} (seed ${SEED}), step ${i + 1} "${step.name}": ${error}`);
             }
-            lane.mark(`sequence ${plan.index}: after ${step.name}`);
-            await use(lane, i === plan.steps.length - 1 ? page : undefined, plan.index);
+            const mark = lane.mark(`sequence ${plan.index}: after ${step.name}`);
+            if (i === plan.steps.length - 1)
+              endStates.set(
+                mark.optOuts.join(' + ') || 'none',
+                (endStates.get(mark.optOuts.join(' + ') || 'none') ?? 0) + 1,
+              );
+            if (i < plan.steps.length - 1) {
+              await useApi(lane, plan.index);
+              continue;
+            }
+            // The state the sequence ends in is judged in full: past the grace, every surface is used, and what
+            // they would send has time to reach the sink before the next sequence starts.
+            await pause(GRACE_MS);
+            try {
+              await useEverything(lane, page as Page, plan.index, mark.optOuts.length > 0);
+            } catch (error) {
+              throw new Error(
+                `sequence ${plan.index} (seed ${SEED}) after "${step.name}" (${mark.optOuts.join('; ')}): ${error}`,
+              );
+            }
+            await pause(SETTLE_MS);
           }
         }
         // Let the last flushes land before judging.
@@ -210,6 +270,14 @@ describe('consent model: no byte leaves while any opt-out is in force', () => {
         `of ${counts.size} kinds, ${judged} windows with an opt-out in force, ${received} events received while on, ` +
         `${violations.length} violations, ${((Date.now() - started) / 1000).toFixed(0)} s`,
     );
+    console.log(
+      'most common end states (opt-outs in force when every surface was used):\n' +
+        [...endStates]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 12)
+          .map(([state, n]) => `  ${n}× ${state}`)
+          .join('\n'),
+    );
     expect(
       violations.map(
         (v) => `${v.lane}: ${v.events.join(',') || v.path} after "${v.since.label}" (${v.since.optOuts.join('; ')})`,
@@ -217,7 +285,9 @@ describe('consent model: no byte leaves while any opt-out is in force', () => {
     ).toEqual([]);
     // Not vacuous: every operation kind ran, opt-outs were judged, and with consent on every surface did send.
     expect(counts.size).toBe(OPERATIONS.length);
-    expect(judged).toBeGreaterThan(SEQUENCES);
+    expect(judged).toBeGreaterThan(SEQUENCES / 2);
+    const alone = [...endStates.keys()].filter((state) => state !== 'none' && !state.includes(' + '));
+    expect(alone.length, 'opt-outs judged alone').toBeGreaterThanOrEqual(Math.min(8, SEQUENCES / 4));
     const sent = new Set(lanes.flatMap((lane) => lane.sink.events.map((e) => `${e.event}/${e.properties.source}`)));
     for (const expected of [
       'cli_command/cli',

@@ -8,8 +8,8 @@ import { type ConsentWorld, optOutsInForce } from './oracle.js';
 
 /** Shorter intervals (same behaviour) so that a few hundred milliseconds of use produce every kind of event. */
 export const FAST_TELEMETRY = {
-  ELMO_TELEMETRY_FLUSH_MS: '150',
-  ELMO_TELEMETRY_USAGE_MS: '250',
+  ELMO_TELEMETRY_FLUSH_MS: '100',
+  ELMO_TELEMETRY_USAGE_MS: '150',
   ELMO_TELEMETRY_ALLOW_HEADLESS: '1',
   ELMO_TELEMETRY_SENDER_CAP_MS: '5000',
 };
