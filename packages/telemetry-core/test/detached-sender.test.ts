@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Sink, startSink } from '@elmo/posthog-sink';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { detachedSenderEntry, runningSenderPid, startDetachedSender } from '../s
 import { readLocalLog } from '../src/node/local-log.js';
 import { isProcessAlive } from '../src/node/process-alive.js';
 import { openSpool } from '../src/node/spool.js';
+import { TEST_CONSENT_NAMES } from '../src/testing/consent.js';
 import { makeTempDir } from '../src/testing/temp-dir.js';
 
 // Tests import the sources, but the detached sender runs the built entry file.
@@ -120,5 +121,55 @@ describe('the detached sender', () => {
     expect(second).toBeUndefined();
     await waitForExit(first, 5000);
     expect(sink.events.map((e) => e.uuid).sort()).toEqual(events(5, 'd').map((e) => e.uuid));
+  });
+
+  describe('asks consent again before every batch and every retry (SPEC §7)', () => {
+    // The user's home, as the CLI hands it over: the sender reads the same files with the same rules.
+    const consenting = (capMs = 8000) => {
+      const home = join(temp.dir, 'home');
+      mkdirSync(join(home, '.config', 'acme'), { recursive: true });
+      const configFile = join(home, '.config', 'acme', 'config.json');
+      writeFileSync(configFile, '{"telemetryChoice":"enabled"}\n');
+      const cfg = {
+        ...config(capMs),
+        consent: { names: TEST_CONSENT_NAMES, places: { surface: 'cli' as const, env: {}, homedir: home } },
+      };
+      const optOut = () => writeFileSync(configFile, '{"telemetryChoice":"enabled","telemetryDisabled":true}\n');
+      return { cfg, optOut };
+    };
+
+    it('drops what is pending when the user opts out while a slow endpoint is retried', async () => {
+      const { cfg, optOut } = consenting();
+      openSpool(cfg.spoolPath).append(events(3, 'g'));
+      sink.setMode({ kind: 'hang', times: 1 });
+      const pid = startDetachedSender(cfg, ENTRY) as number;
+      // The first attempt hangs until the request timeout; the user turns telemetry off meanwhile.
+      await sink.waitForRequests(1, { timeoutMs: 5000 });
+      optOut();
+      await waitForExit(pid, 8000);
+      expect(sink.requests).toHaveLength(1);
+      expect(sink.events).toEqual([]);
+      expect(openSpool(cfg.spoolPath).isEmpty()).toBe(true);
+      const log = readLocalLog(cfg.logPath);
+      expect(log.map((e) => [e.status, e.reason])).toEqual(events(3, 'g').map(() => ['dropped', 'consent withdrawn']));
+    });
+
+    it('starts no further batch after the user opts out', async () => {
+      const { cfg, optOut } = consenting();
+      openSpool(cfg.spoolPath).append(events(150, 'h'));
+      // Slow, but inside the sender's 1 s request timeout.
+      sink.setMode({ kind: 'slow', delayMs: 600, times: 1 });
+      const pid = startDetachedSender(cfg, ENTRY) as number;
+      // The first batch of 100 is on its way (it is delivered: it left before the opt-out); the rest never goes.
+      await sink.waitForRequests(1, { timeoutMs: 5000 });
+      optOut();
+      await waitForExit(pid, 8000);
+      expect(sink.requests).toHaveLength(1);
+      expect(sink.events).toHaveLength(100);
+      expect(openSpool(cfg.spoolPath).isEmpty()).toBe(true);
+      const statuses = readLocalLog(cfg.logPath, 1000).map((e) => e.status);
+      expect(statuses.filter((s) => s === 'sent')).toHaveLength(100);
+      expect(statuses.filter((s) => s === 'dropped')).toHaveLength(50);
+    });
   });
 });
