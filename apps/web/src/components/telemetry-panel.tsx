@@ -23,8 +23,8 @@ export function TelemetryPanel({ state }: { state: TelemetryPanelState }) {
       <TelemetrySwitch enabled={state.enabled} lockedBy={state.lockedByText} />
       <dl className="facts">
         <dt>Decision</dt>
-        <dd data-testid="telemetry-decision">
-          {state.enabled ? 'On' : 'Off'}: {state.reason}
+        <dd data-testid="telemetry-decision" data-source={state.source}>
+          {state.enabled ? 'On' : state.mode === 'local' ? 'Local only' : 'Off'}: {state.reason}
         </dd>
         <dt>Deployment id</dt>
         <dd>
