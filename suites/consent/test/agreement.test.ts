@@ -29,7 +29,7 @@ const ROWS: Row[] = [
   {
     rule: 'machine policy maximum local',
     set: (l) => setPolicy(l, '{"maximum":"local"}'),
-    expected: { source: 'policy', reason: /local recording/, lock: 'policy', enabled: false },
+    expected: { source: 'policy', reason: /local only/, lock: 'policy', enabled: false },
   },
   {
     rule: 'machine policy unreadable',

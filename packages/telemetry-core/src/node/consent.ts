@@ -132,7 +132,7 @@ const policyRule: Rule = ({ files }) => {
       lockedBy,
     };
   if (maximum === 'on') return undefined;
-  const what = maximum === 'off' ? 'disabled' : 'limited to local recording';
+  const what = maximum === 'off' ? 'disabled' : 'set to local only (nothing is sent)';
   return { mode: maximum, source: 'policy', reason: `${what} by the machine policy ${file}`, lockedBy };
 };
 
@@ -175,7 +175,8 @@ const deploymentEnvRule: Rule = ({ names, files }) => {
     return { mode: 'off', source, reason: `disabled by ${keys.disable} in ${file}` };
   const mode = state.values[keys.mode];
   if (mode === undefined || mode === '' || mode === 'on') return undefined;
-  if (mode === 'local') return { mode, source, reason: `limited to local recording by ${keys.mode} in ${file}` };
+  if (mode === 'local')
+    return { mode, source, reason: `set to local only (nothing is sent) by ${keys.mode} in ${file}` };
   return { mode: 'off', source, reason: `disabled by ${keys.mode}=${mode} in ${file}` };
 };
 
@@ -198,7 +199,7 @@ const userConfigRule: Rule = ({ names, files }) => {
   if (isDisabledFlag(state.data[keys.disabled]) || mode === 'off')
     return { mode: 'off', source, reason: `disabled by your choice in ${file}`, lockedBy };
   if (mode === 'local')
-    return { mode, source, reason: `limited to local recording by your choice in ${file}`, lockedBy };
+    return { mode, source, reason: `set to local only (nothing is sent) by your choice in ${file}`, lockedBy };
   if (mode !== undefined && mode !== 'on')
     return { mode: 'off', source, reason: `disabled because ${file} has an unknown ${keys.mode}`, lockedBy };
   if (state.data[keys.choice] === 'enabled' || mode === 'on')
