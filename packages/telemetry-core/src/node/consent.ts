@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import {
   type ConsentDecision,
+  type ConsentSourceKind,
   type ConsentVerdict,
   consentUnavailable,
   decideConsent,
@@ -150,19 +151,23 @@ const processEnvRule =
     };
   };
 
+/** A settings file that exists but cannot be read counts as `off` (most restrictive), naming the file to fix. */
+function unusableFile(source: ConsentSourceKind, file: string): ConsentVerdict {
+  return {
+    mode: 'off',
+    source,
+    reason: `disabled because ${file} cannot be read`,
+    lockedBy: { kind: 'unusable-file', file },
+  };
+}
+
 /** 3. The deployment `.env`, read live: a hand-written DO_NOT_TRACK, the switch's DISABLE_TELEMETRY, the mode. */
 const deploymentEnvRule: Rule = ({ names, files }) => {
   const file = files.deploymentEnvFile;
   const state = files.deploymentEnv;
   if (!file || state.status === 'missing') return undefined;
   const source = 'deployment-env';
-  if (state.status !== 'ok')
-    return {
-      mode: 'off',
-      source,
-      reason: `disabled because ${file} cannot be read`,
-      lockedBy: { kind: 'unusable-file', file },
-    };
+  if (state.status !== 'ok') return unusableFile(source, file);
   const keys = names.deploymentEnv;
   if (isTruthy(state.values[keys.doNotTrack]))
     return {
@@ -186,13 +191,7 @@ const userConfigRule: Rule = ({ names, files }) => {
   const state = files.userConfig;
   const source = 'user-config';
   if (state.status === 'missing') return undefined;
-  if (state.status !== 'ok')
-    return {
-      mode: 'off',
-      source,
-      reason: `disabled because ${file} cannot be read`,
-      lockedBy: { kind: 'unusable-file', file },
-    };
+  if (state.status !== 'ok') return unusableFile(source, file);
   const keys = names.userConfig;
   const mode = state.data[keys.mode];
   const lockedBy = { kind: 'user-config', file } as const;

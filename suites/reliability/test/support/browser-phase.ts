@@ -38,12 +38,14 @@ export async function runBrowserPhase(
   // The server's next flush meets the fault; the endpoint recovers right after (413 stays: halving is the recovery).
   const faulted = mode.faulted;
   if (faulted) {
+    // The fault must meet the batch that carries the page views, not another event sent just before it.
+    const carriesPageviews = (r: { text?: string }) => (r.text ?? '').includes('"$pageview"');
     await waitUntil(
       () =>
         sink
           .requests()
           .slice(requestsBefore)
-          .some((r) => faulted(r)),
+          .some((r) => faulted(r) && carriesPageviews(r)),
       'the server’s send to meet the fault',
       10_000,
       5,
