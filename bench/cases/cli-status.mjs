@@ -29,9 +29,9 @@ const SENDER_CAP = {
 // Frames of the built CLI whose inclusive time explains what "on" adds (function name, part of the script URL).
 const FRAMES = {
   finish: { name: 'finish', url: 'apps/cli/dist/telemetry/session.js' },
-  spoolAppend: { name: 'append', url: 'telemetry-core/dist/node/spool.js' },
+  spoolAppend: { name: 'append', url: 'telemetry-core/dist/node/spool/disk-spool.js' },
   fsync: { name: 'fsyncSync', url: 'node:fs' },
-  startSender: { name: 'startDetachedSender', url: 'telemetry-core/dist/node/detached-sender.js' },
+  startSender: { name: 'startDetachedSender', url: 'telemetry-core/dist/node/spool/sender-launcher.js' },
   spawn: { name: 'spawn', url: 'node:child_process' },
   logWrite: { name: 'write', url: 'telemetry-core/dist/node/local-log.js' },
   track: { name: 'track', url: 'telemetry-core/dist/telemetry.js' },

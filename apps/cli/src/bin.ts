@@ -30,10 +30,20 @@ function senderCapMs(env: NodeJS.ProcessEnv): number {
   return Number.isInteger(value) && value > 0 ? Math.min(value, SENDER_CAP_MS) : SENDER_CAP_MS;
 }
 
+// A shell can sit in a folder that was deleted meanwhile: process.cwd() then throws. The folder only matters for
+// a relative --dir, so the shell's own idea of it stands in, and the command still runs (SPEC §10).
+function currentFolder(): string {
+  try {
+    return process.cwd();
+  } catch {
+    return process.env.PWD || homedir();
+  }
+}
+
 const deps: CliDeps = {
   argv: process.argv.slice(2),
   env: process.env,
-  cwd: process.cwd(),
+  cwd: currentFolder(),
   homedir: homedir(),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
 import { describe, expect, it } from 'vitest';
 import { expectInert, useE2E } from './support/fixture.js';
+import { ELMO_BIN } from './support/run-elmo.js';
 
 const CORRUPT = '{"installId": "0b4a3f0e-7c1d-4e7a-9a59-3a1f2b6c7d8e", "telemetryChoice": "enab';
 
@@ -90,5 +91,20 @@ describe('bad files and missing folders', () => {
     expect(start.code).toBe(1);
     expect(start.stderr.trim().split('\n')).toHaveLength(1);
     expect(home.senders()).toEqual([]);
+  });
+
+  it('a shell whose current folder was deleted: `elmo status` still answers, with no stack trace', async () => {
+    const { home } = e2e;
+    const gone = join(home.root, 'gone');
+    mkdirSync(gone);
+    // The shell enters the folder, which is then deleted under it, as happens after `rm -rf` in another terminal.
+    // `node -e` leaves the built elmo and `status` in process.argv, where elmo reads them.
+    const enterAndDelete = `process.chdir(${JSON.stringify(gone)}); require('node:fs').rmdirSync(${JSON.stringify(gone)});`;
+    const result = await home.run(['status'], {
+      nodeArgs: ['-e', `${enterAndDelete} import(${JSON.stringify(ELMO_BIN)});`],
+    });
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Deployment: none');
   });
 });

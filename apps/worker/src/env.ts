@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pickTelemetryEnv } from '@elmo/elmo-telemetry/node';
+import { pickTelemetryEnv, resolveDeploymentDir } from '@elmo/elmo-telemetry/node';
 
 // The only file of the worker that reads process.env: everything else receives a WorkerEnv.
 
@@ -60,7 +59,7 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     webUrl: webUrl.replace(/\/+$/, ''),
     internalToken,
     pollIntervalMs,
-    home: resolve(nonEmpty(env.ELMO_HOME) ?? join(homedir(), '.elmo')),
+    home: resolveDeploymentDir({ env, homedir: homedir() }),
     productVersion: nonEmpty(env.ELMO_VERSION) ?? packageVersion,
     telemetryEnv: pickTelemetryEnv(env),
     userHome: homedir(),

@@ -1,18 +1,9 @@
-import type { InventoryPrompt, ReportResult } from './report.js';
-
-/** A report job as claimed from the web app: the brand's inventory to compute the report from. */
-export interface Job {
-  id: string;
-  attempts: number;
-  maxAttempts: number;
-  brand: { id: string; name: string };
-  prompts: InventoryPrompt[];
-}
+import { type ClaimedJob, parseClaimedJob, type ReportResult } from '@elmo/app-shared';
 
 /** Where jobs come from and where their outcome goes; `signal` aborts a request in flight. */
 export interface JobSource {
   /** The next job for `workerId`, or null when none is queued. */
-  claim(workerId: string, signal?: AbortSignal): Promise<Job | null>;
+  claim(workerId: string, signal?: AbortSignal): Promise<ClaimedJob | null>;
   /** Stores the result of a job this worker claimed. */
   complete(jobId: string, workerId: string, result: ReportResult, signal?: AbortSignal): Promise<void>;
   /** Reports a failure by stable code; the web app re-queues or gives up. */
@@ -32,25 +23,6 @@ export class WebApiError extends Error {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function isJob(value: unknown): value is Job {
-  if (!isRecord(value) || typeof value.id !== 'string' || typeof value.attempts !== 'number') return false;
-  const { brand, prompts } = value;
-  return (
-    isRecord(brand) &&
-    typeof brand.id === 'string' &&
-    typeof brand.name === 'string' &&
-    Array.isArray(prompts) &&
-    prompts.every(
-      (p) =>
-        isRecord(p) &&
-        typeof p.id === 'string' &&
-        typeof p.text === 'string' &&
-        typeof p.createdAt === 'string' &&
-        (p.editedAt === null || typeof p.editedAt === 'string'),
-    )
-  );
-}
 
 /** Options of the HTTP job source. */
 export interface HttpJobSourceOptions {
@@ -89,8 +61,8 @@ export function createHttpJobSource(options: HttpJobSourceOptions): JobSource {
       const response = await post('/api/internal/jobs/claim', { workerId }, signal);
       if (response.status === 204) return null;
       const body: unknown = await response.json();
-      const job = isRecord(body) ? body.job : undefined;
-      if (!isJob(job)) throw new WebApiError(response.status, 'invalid_job', 'the claimed job has an unexpected shape');
+      const job = parseClaimedJob(isRecord(body) ? body.job : undefined);
+      if (!job) throw new WebApiError(response.status, 'invalid_job', 'the claimed job has an unexpected shape');
       return job;
     },
     async complete(jobId, workerId, result, signal) {

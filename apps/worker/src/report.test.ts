@@ -1,5 +1,6 @@
+import type { InventoryPrompt } from '@elmo/app-shared';
 import { describe, expect, it } from 'vitest';
-import { computeReport, type InventoryPrompt } from './report.js';
+import { computeReport } from './report.js';
 
 const now = new Date('2025-06-30T12:00:00.000Z');
 const daysAgo = (days: number, extraMs = 0) => new Date(now.getTime() - days * 86_400_000 - extraMs).toISOString();

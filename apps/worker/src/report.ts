@@ -1,33 +1,12 @@
-// The report a worker computes: a brand's prompt inventory. Pure: the clock comes in as `now`.
-// The web app stores and renders this shape and checks it on arrival (apps/web/src/lib/report-result.ts).
+import type { InventoryPrompt, ReportResult } from '@elmo/app-shared';
 
-/** One prompt as the web app hands it to the worker. */
-export interface InventoryPrompt {
-  id: string;
-  text: string;
-  createdAt: string;
-  editedAt: string | null;
-}
+// The report a worker computes: a brand's prompt inventory. Pure: the clock comes in as `now`. The shape is the
+// contract shared with the web app, which stores and renders it and checks it on arrival (@elmo/app-shared).
 
 /** What a report is computed from: the brand and its prompts. */
 export interface ReportInput {
   brand: { id: string; name: string };
   prompts: InventoryPrompt[];
-}
-
-/** The computed report (version 1). */
-export interface ReportResult {
-  version: 1;
-  generatedAt: string;
-  brand: { id: string; name: string };
-  totals: {
-    prompts: number;
-    createdLast7Days: number;
-    createdLast30Days: number;
-    editedLast7Days: number;
-    editedLast30Days: number;
-  };
-  prompts: { id: string; text: string; createdAt: string; lastEditedAt: string | null }[];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,3 +1,4 @@
+import { guardHooks } from '@elmo/app-shared';
 import { createDeploymentTelemetry } from '@elmo/elmo-telemetry/deployment';
 import type { WorkerEnv } from './env.js';
 
@@ -45,27 +46,5 @@ export function createWorkerTelemetryHooks(env: WorkerEnv): WorkerTelemetryHooks
 
 /** Wraps hooks so a throwing implementation can never stop a job or block shutdown. */
 export function guardWorkerTelemetryHooks(hooks: WorkerTelemetryHooks): WorkerTelemetryHooks {
-  return {
-    ready() {
-      try {
-        hooks.ready();
-      } catch {
-        // Telemetry must never change what the worker does.
-      }
-    },
-    jobDone(ok) {
-      try {
-        hooks.jobDone(ok);
-      } catch {
-        // Same.
-      }
-    },
-    async shutdown() {
-      try {
-        await hooks.shutdown();
-      } catch {
-        // Same.
-      }
-    },
-  };
+  return guardHooks<WorkerTelemetryHooks>(hooks, { ready: true, jobDone: true, shutdown: true });
 }

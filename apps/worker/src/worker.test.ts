@@ -1,11 +1,11 @@
+import type { ClaimedJob } from '@elmo/app-shared';
 import { describe, expect, it } from 'vitest';
-import type { Job } from './job-source.js';
 import type { WorkerTelemetryHooks } from './telemetry-hooks.js';
 import { createInMemoryJobSource } from './testing/in-memory-job-source.js';
 import { createWorker, type WorkerDeps } from './worker.js';
 
 const now = new Date('2025-06-30T12:00:00.000Z');
-const job = (id: string): Job => ({
+const job = (id: string): ClaimedJob => ({
   id,
   attempts: 1,
   maxAttempts: 3,

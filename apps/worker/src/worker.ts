@@ -1,5 +1,6 @@
-import type { Job, JobSource } from './job-source.js';
-import { computeReport, type ReportInput, type ReportResult } from './report.js';
+import { type ClaimedJob, describeError, type ReportResult } from '@elmo/app-shared';
+import type { JobSource } from './job-source.js';
+import { computeReport, type ReportInput } from './report.js';
 import type { WorkerTelemetryHooks } from './telemetry-hooks.js';
 
 /** What a worker needs; effects come in here so tests can supply their own. */
@@ -53,36 +54,36 @@ export function createWorker(deps: WorkerDeps): Worker {
       deps.hooks.ready();
     }
     if (ok && reachable === false) deps.log('reached the web app again');
-    if (!ok && reachable !== false) deps.log(`cannot claim jobs: ${describe(error)}; retrying`);
+    if (!ok && reachable !== false) deps.log(`cannot claim jobs: ${describeError(error)}; retrying`);
     reachable = ok;
   }
 
-  async function run(job: Job): Promise<void> {
+  async function run(job: ClaimedJob): Promise<void> {
     let result: ReportResult;
     try {
       result = compute({ brand: job.brand, prompts: job.prompts }, now());
     } catch (error) {
-      deps.log(`job ${job.id} failed: ${describe(error)}`);
+      deps.log(`job ${job.id} failed: ${describeError(error)}`);
       await report(job, () => deps.jobs.fail(job.id, deps.workerId, 'report_failed', abort.signal), false);
       return;
     }
     await report(job, () => deps.jobs.complete(job.id, deps.workerId, result, abort.signal), true);
   }
 
-  async function report(job: Job, send: () => Promise<void>, ok: boolean): Promise<void> {
+  async function report(job: ClaimedJob, send: () => Promise<void>, ok: boolean): Promise<void> {
     try {
       await send();
       deps.hooks.jobDone(ok);
     } catch (error) {
       // The web app re-queues the job when this worker's claim expires.
-      deps.log(`could not report job ${job.id}: ${describe(error)}; it will be retried later`);
+      deps.log(`could not report job ${job.id}: ${describeError(error)}; it will be retried later`);
     }
   }
 
   async function poll(): Promise<void> {
     let backoff = deps.pollIntervalMs;
     while (!stopping) {
-      let job: Job | null;
+      let job: ClaimedJob | null;
       try {
         job = await deps.jobs.claim(deps.workerId, abort.signal);
         noteReachable(true);
@@ -112,10 +113,4 @@ export function createWorker(deps: WorkerDeps): Worker {
       clearTimeout(grace);
     },
   };
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return `${error.message}${cause}`;
 }

@@ -112,7 +112,7 @@ describe('/ingest enforces the catalog', () => {
       ])
         expect(bytes).not.toContain(secret);
       // The transparency log holds exactly what left, by uuid (deployment_stopped at shutdown included).
-      await deployment.shutdown(300);
+      await deployment.shutdown(2000);
       const logged = readLocalLog(join(dir, 'data', 'telemetry-events.jsonl'), 50).filter((e) => e.status === 'sent');
       expect(new Set(logged.map((e) => e.uuid))).toEqual(new Set(sink.events.map((e) => e.uuid)));
       expect(logged.map((e) => e.event).sort()).toEqual(['$pageview', 'deployment_stopped']);

@@ -1,12 +1,13 @@
 export * from './catalog.js';
 export * from './consent.js';
 export * from './envelope.js';
-export * from './helpers.js';
+export type { ExplicitSubmission } from './explicit-submission.js';
+export * from './flag-names.js';
 export * from './identity.js';
 export * from './local-only-sender.js';
 export * from './ports.js';
 export * from './queue.js';
+export * from './route-template.js';
 export * from './sanitize.js';
 export * from './telemetry.js';
-export { createMemorySender, type MemorySender } from './testing/memory-sender.js';
 export * from './truthy.js';

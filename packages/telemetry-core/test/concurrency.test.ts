@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readJsonFile } from '../src/node/json-file.js';
-import { openSpool } from '../src/node/spool.js';
+import { openSpool } from '../src/node/spool/disk-spool.js';
 import { makeTempDir } from '../src/testing/temp-dir.js';
 
 const WRITER = fileURLToPath(new URL('./fixtures/concurrent-writer.mjs', import.meta.url));

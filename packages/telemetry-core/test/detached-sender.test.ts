@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { type Sink, startSink } from '@elmo/posthog-sink';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingEvent } from '../src/envelope.js';
-import { detachedSenderEntry, runningSenderPid, startDetachedSender } from '../src/node/detached-sender.js';
 import { readLocalLog } from '../src/node/local-log.js';
 import { isProcessAlive } from '../src/node/process-alive.js';
-import { openSpool } from '../src/node/spool.js';
+import { openSpool } from '../src/node/spool/disk-spool.js';
+import { detachedSenderEntry, startDetachedSender } from '../src/node/spool/sender-launcher.js';
+import { runningSenderPid } from '../src/node/spool/sender-slot.js';
 import { TEST_CONSENT_NAMES } from '../src/testing/consent.js';
 import { makeTempDir } from '../src/testing/temp-dir.js';
 

@@ -78,6 +78,26 @@ describe('through real posthog-node into the loopback sink', () => {
     });
   });
 
+  it('delivers both of two overlapping sends (two clients sharing one sender), each event once', async () => {
+    const sender = createPostHogSender({ host: sink.url, apiKey: 'phc_test', retryDelayMs: 50 });
+    const batch = (prefix: string) =>
+      Array.from({ length: 5 }, (_, i) => ({
+        uuid: `00000000-0000-4000-8000-${prefix}${String(i).padStart(11, '0')}`,
+        event: 'cli_command',
+        distinctId: 'install-1',
+        timestamp: new Date(FIXED_NOW).toISOString(),
+        properties: { n: i },
+      }));
+    // The second and third start while the first is on the wire (the sink answers slowly).
+    sink.setMode({ kind: 'slow', delayMs: 300, times: 1 });
+    const first = sender.send(batch('a'));
+    await sink.waitForRequests(1);
+    await Promise.all([first, sender.send(batch('b')), sender.send(batch('c'))]);
+    await sender.close?.();
+    const received = sink.events.map((e) => e.uuid).sort();
+    expect(received).toEqual([...batch('a'), ...batch('b'), ...batch('c')].map((e) => e.uuid).sort());
+  });
+
   it('retries 500 and 429 and delivers each event exactly once', async () => {
     const telemetry = client();
     sink.setMode({ kind: 'status', status: 500, times: 1 });

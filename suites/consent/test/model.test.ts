@@ -31,7 +31,7 @@ const RESTART_EVERY = 40;
 // A request already on the wire when an opt-out is made, plus the 250 ms a server may reuse what it read.
 const GRACE_MS = 400;
 // Long enough for the fast intervals below (flush 100 ms, usage 150 ms) and the CLI's detached sender.
-const SETTLE_MS = 300;
+const SETTLE_MS = 250;
 
 /** A small seeded generator (mulberry32), so that a failing sequence can be replayed with its seed. */
 function random(seed: number): () => number {
@@ -179,9 +179,13 @@ describe('consent model: no byte leaves while any opt-out is in force', () => {
   const pages: Page[] = [];
 
   beforeAll(async () => {
-    for (let i = 0; i < LANES; i += 1) lanes.push(await createLane(`lane ${i + 1}`));
+    const [created, launched] = await Promise.all([
+      Promise.all(Array.from({ length: LANES }, (_, i) => createLane(`lane ${i + 1}`))),
+      launchChromium(),
+    ]);
+    lanes.push(...created);
+    browser = launched;
     await Promise.all(lanes.map((lane) => lane.start()));
-    browser = await launchChromium();
     for (const _ of lanes) pages.push(await browser.context.newPage());
   });
   afterAll(async () => {
@@ -289,13 +293,20 @@ describe('consent model: no byte leaves while any opt-out is in force', () => {
     // The transparency log is complete: what each sink received is exactly what the CLI's and the deployment's
     // local logs say was sent, browser page views included.
     for (const lane of lanes) {
-      const logged = [lane.home.logFile, join(lane.home.deployDir, 'data', 'telemetry-events.jsonl')]
-        .flatMap((file) => readLocalLog(file, 1_000_000))
-        .filter((entry) => entry.status === 'sent')
-        .map((entry) => entry.uuid);
-      expect(new Set(logged), `${lane.name}: sent entries of the local logs`).toEqual(
-        new Set(lane.sink.events.map((e) => e.uuid)),
+      const entries = [lane.home.logFile, join(lane.home.deployDir, 'data', 'telemetry-events.jsonl')].flatMap((file) =>
+        readLocalLog(file, 1_000_000),
       );
+      const logged = new Set(entries.filter((entry) => entry.status === 'sent').map((entry) => entry.uuid));
+      const received = new Set(lane.sink.events.map((e) => String(e.uuid)));
+      const describe = (uuid: string) => {
+        const entry = entries.find((e) => e.uuid === uuid);
+        const event = lane.sink.events.find((e) => e.uuid === uuid);
+        return `${uuid} ${entry ? `${entry.event} logged ${entry.status} at ${entry.time}` : 'not logged'}${event ? `, received on ${event.path} at ${new Date(event.receivedAt).toISOString()}` : ', not received'}`;
+      };
+      const mismatched = [...logged]
+        .filter((u) => !received.has(u))
+        .concat([...received].filter((u) => !logged.has(u)));
+      expect(mismatched.map(describe), `${lane.name}: uuids the sink and the local logs disagree on`).toEqual([]);
     }
     // Not vacuous: every operation kind ran, opt-outs were judged, and with consent on every surface did send.
     expect(counts.size).toBe(OPERATIONS.length);

@@ -1,3 +1,4 @@
+import { databaseUrlProblem } from '@elmo/app-shared';
 import { collectedSummary, elmoCatalog, isValidEmail } from '@elmo/elmo-telemetry';
 import { CliError, USAGE_EXIT_CODE } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
@@ -31,15 +32,6 @@ export interface InitDefaults {
   telemetryDeclined: boolean;
   /** Set when an environment variable forces telemetry off: the question would have no effect, so it is not asked. */
   telemetryForcedOff?: string;
-}
-
-/** The problem with a database URL, or undefined when it is a PostgreSQL URL. The URL is never echoed (it may hold a password). */
-export function databaseUrlProblem(value: string): string | undefined {
-  try {
-    const url = new URL(value);
-    if (url.protocol === 'postgres:' || url.protocol === 'postgresql:') return undefined;
-  } catch {}
-  return 'must be a postgres:// or postgresql:// URL, e.g. postgres://elmo@localhost:5432/elmo';
 }
 
 /** The problem with a newsletter address, or undefined when it is valid. */

@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { removePidFile, writePidFile } from '@elmo/telemetry-core/node';
 import { Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import { type CommandContext, dirOption, printLines } from '../command-context.js';
@@ -67,7 +68,7 @@ export async function runStart(context: CommandContext, options: StartOptions): 
     // The worker first, so it can report its last job to the web app; then the web app.
     stopping ??= (async () => {
       for (const component of [...started].reverse()) await component.stop(STOP_GRACE_MS);
-      rmSync(pidFile, { force: true });
+      removePidFile(pidFile);
     })();
     return stopping;
   };
@@ -78,7 +79,7 @@ export async function runStart(context: CommandContext, options: StartOptions): 
 
   try {
     mkdirSync(deployment.paths.dataDir, { recursive: true });
-    writeFileSync(pidFile, `${process.pid}\n${port}\n`);
+    writePidFile(pidFile, { pid: process.pid, port });
     write(`Starting Elmo from ${dir}…\n`);
     const web = startComponent({
       name: 'web',

@@ -1,26 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isProcessAlive } from '@elmo/telemetry-core/node';
+import { isProcessAlive, readPidFile } from '@elmo/telemetry-core/node';
 
 /** What the pid files of a deployment say. */
 export type RunState =
   | { state: 'running'; pid: number; pidFile: string; port?: number }
   | { state: 'stopped'; stalePidFile?: string };
-
-// A pid file holds the pid on its first line; `elmo start` writes the web port on the second.
-function readPidFile(path: string): { pid?: number; port?: number } {
-  try {
-    const [pidLine, portLine] = readFileSync(path, 'utf8').split('\n');
-    const pid = Number.parseInt(pidLine?.trim() ?? '', 10);
-    const port = Number.parseInt(portLine?.trim() ?? '', 10);
-    return {
-      pid: Number.isInteger(pid) && pid > 0 ? pid : undefined,
-      port: Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined,
-    };
-  } catch {
-    return {};
-  }
-}
 
 /**
  * The pid files a running deployment leaves, in the order they are trusted: `data/elmo.pid` (written by
@@ -42,8 +27,9 @@ export function pidFileCandidates(dir: string): string[] {
 export function readRunState(dir: string): RunState {
   let stalePidFile: string | undefined;
   for (const pidFile of pidFileCandidates(dir)) {
-    const { pid, port } = readPidFile(pidFile);
-    if (pid === undefined) continue;
+    const record = readPidFile(pidFile);
+    if (record === undefined) continue;
+    const { pid, port } = record;
     if (isProcessAlive(pid))
       return port ? { state: 'running', pid, pidFile, port } : { state: 'running', pid, pidFile };
     stalePidFile ??= pidFile;

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMemorySender, type MemorySender } from '@elmo/telemetry-core';
+import { createMemorySender, type MemorySender } from '@elmo/telemetry-core/testing';
 import type { CliDeps } from '../deps.js';
 import type { Prompter } from '../prompts/prompter.js';
 import { createCommandTracker } from '../telemetry/command-tracking.js';

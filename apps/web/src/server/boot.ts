@@ -1,5 +1,6 @@
+import { describeError } from '@elmo/app-shared';
 import { LockHeldError } from './db/lock-file';
-import { describeError, getRuntime, StartupError, stopRuntime } from './runtime';
+import { getRuntime, StartupError, stopRuntime } from './runtime';
 
 // Entry point of the Node.js server process (called from instrumentation.ts): the only module that exits it.
 

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pickTelemetryEnv } from '@elmo/elmo-telemetry/node';
+import { resolve } from 'node:path';
+import { deploymentPaths, pickTelemetryEnv, resolveDeploymentDir } from '@elmo/elmo-telemetry/node';
 import packageJson from '../../package.json' with { type: 'json' };
 
 const packageVersion: string = packageJson.version;
@@ -57,13 +57,13 @@ const allowedHosts = (value: string | undefined): string[] => {
 
 /** Reads the web app's configuration; `next start` runs with apps/web as its working folder. */
 export function readWebEnv(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): WebEnv {
-  // turbopackIgnore: these are runtime paths, not files to bundle or trace.
-  const home = resolve(/*turbopackIgnore: true*/ nonEmpty(env.ELMO_HOME) ?? join(homedir(), '.elmo'));
+  const home = resolveDeploymentDir({ env, homedir: homedir(), cwd });
   return {
     home,
-    dataDir: join(/*turbopackIgnore: true*/ home, 'data'),
+    dataDir: deploymentPaths(home).dataDir,
     databaseUrl: nonEmpty(env.DATABASE_URL),
     internalToken: nonEmpty(env.ELMO_INTERNAL_TOKEN),
+    // turbopackIgnore: a runtime path, not a file to bundle or trace.
     migrationsDir: resolve(/*turbopackIgnore: true*/ cwd, 'drizzle'),
     manualSignalHandling: Boolean(nonEmpty(env.NEXT_MANUAL_SIG_HANDLE)),
     productVersion: nonEmpty(env.ELMO_VERSION) ?? packageVersion,

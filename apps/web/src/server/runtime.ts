@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { databaseUrlProblem, describeError } from '@elmo/app-shared';
 import { type Database, openDatabase } from './db/database';
 import { readWebEnv, type WebEnv } from './env';
 import { createRepositories, type Repositories } from './repositories';
@@ -62,10 +63,9 @@ async function startRuntime(env: WebEnv): Promise<WebRuntime> {
   if (!existsSync(env.migrationsDir)) {
     throw new StartupError(`migrations not found in ${env.migrationsDir}; run next start from apps/web`);
   }
-  if (env.databaseUrl && !/^postgres(ql)?:\/\//i.test(env.databaseUrl)) {
-    throw new StartupError(
-      'DATABASE_URL must be a postgres:// or postgresql:// URL; leave it unset to use the embedded database',
-    );
+  const urlProblem = env.databaseUrl ? databaseUrlProblem(env.databaseUrl) : undefined;
+  if (urlProblem) {
+    throw new StartupError(`DATABASE_URL ${urlProblem}; leave it unset to use the embedded database`);
   }
   const database = await openDatabase(env);
   try {
@@ -117,12 +117,4 @@ export function describeDatabaseUrl(url: string): string {
   } catch {
     return 'an unparsable URL';
   }
-}
-
-/** The most useful one line of an error, including drizzle's wrapped driver error. */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? error.cause.message : '';
-  const first = error.message.split('\n')[0] ?? error.message;
-  return cause && !first.includes(cause) ? `${first.slice(0, 200)}: ${cause}` : first;
 }

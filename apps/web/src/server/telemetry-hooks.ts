@@ -1,3 +1,5 @@
+import { guardHooks } from '@elmo/app-shared';
+
 // The seam between the product and telemetry. The app calls these at the right moments and knows nothing of
 // what they do; the default does nothing, so the product works (and is tested) on its own.
 
@@ -35,28 +37,13 @@ export const noopTelemetryHooks: DeploymentTelemetryHooks = {
 
 /** Wraps hooks so a throwing implementation can never fail a request or block shutdown. */
 export function guardTelemetryHooks(hooks: DeploymentTelemetryHooks): DeploymentTelemetryHooks {
-  const quietly =
-    <A extends unknown[]>(fn: (...args: A) => void) =>
-    (...args: A) => {
-      try {
-        fn(...args);
-      } catch {
-        // Telemetry must never change what the product does.
-      }
-    };
-  return {
-    featureUsed: quietly(hooks.featureUsed.bind(hooks)),
-    totals: quietly(hooks.totals.bind(hooks)),
-    apiRequest: quietly(hooks.apiRequest.bind(hooks)),
-    ready: quietly(hooks.ready.bind(hooks)),
-    async shutdown() {
-      try {
-        await hooks.shutdown();
-      } catch {
-        // Same: a failed flush must not keep the database open.
-      }
-    },
-  };
+  return guardHooks<DeploymentTelemetryHooks>(hooks, {
+    featureUsed: true,
+    totals: true,
+    apiRequest: true,
+    ready: true,
+    shutdown: true,
+  });
 }
 
 /** A call recorded by createRecordingTelemetryHooks. */

@@ -1,8 +1,8 @@
-import type { Job, JobSource } from '../job-source.js';
-import type { ReportResult } from '../report.js';
+import type { ClaimedJob, ReportResult } from '@elmo/app-shared';
+import type { JobSource } from '../job-source.js';
 
 /** A JobSource kept in memory, for tests: queue jobs, then inspect what the worker reported. */
-export function createInMemoryJobSource(jobs: Job[] = []) {
+export function createInMemoryJobSource(jobs: ClaimedJob[] = []) {
   const queue = [...jobs];
   const claims: { jobId: string; workerId: string }[] = [];
   const completed: { jobId: string; workerId: string; result: ReportResult }[] = [];
@@ -31,7 +31,7 @@ export function createInMemoryJobSource(jobs: Job[] = []) {
     completed,
     failed,
     /** Adds a job to the end of the queue. */
-    push: (job: Job) => void queue.push(job),
+    push: (job: ClaimedJob) => void queue.push(job),
     /** Makes every call fail with `error` (null: work again). */
     setUnreachable: (error: Error | null) => {
       unreachable = error;

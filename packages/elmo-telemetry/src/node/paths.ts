@@ -4,9 +4,12 @@ import { ELMO } from '../names.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The deployment folder: `--dir`, else `$ELMO_HOME`, else `~/.elmo` (SPEC §2). */
+/**
+ * The deployment folder: `--dir`, else `$ELMO_HOME` (blank counts as unset), else `~/.elmo` (SPEC §2); a relative
+ * one is resolved against `cwd`. The one definition of the default, for the CLI, the web app and the worker.
+ */
 export function resolveDeploymentDir(options: { flag?: string; env: Env; homedir: string; cwd?: string }): string {
-  const chosen = options.flag ?? options.env[ELMO.env.home];
+  const chosen = options.flag ?? options.env[ELMO.env.home]?.trim();
   if (chosen) return resolve(options.cwd ?? process.cwd(), chosen);
   return join(options.homedir, '.elmo');
 }

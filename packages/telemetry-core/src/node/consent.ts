@@ -88,10 +88,6 @@ function isDisabledFlag(value: unknown): boolean {
   return value === true || (typeof value === 'string' && isTruthy(value));
 }
 
-function isUnusable(state: { status: string }): boolean {
-  return state.status === 'corrupt' || state.status === 'unreadable';
-}
-
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -309,11 +305,4 @@ export function createConsentResolver(
       run = verdict;
     },
   };
-}
-
-/** Whether a file state means "there, but not usable": corrupt or unreadable. */
-export function isUnusableFile(state: {
-  status: string;
-}): state is { status: 'corrupt' | 'unreadable'; message: string } {
-  return isUnusable(state);
 }

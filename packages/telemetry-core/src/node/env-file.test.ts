@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testing/temp-dir.js';
-import { changeEnvFile, editEnvText, readEnvFile, updateEnvFile } from './env-file.js';
+import { changeEnvFile, EnvValueError, editEnvText, readEnvFile, updateEnvFile } from './env-file.js';
 import { FileStateError } from './json-file.js';
 import { createLiveReader } from './live-file.js';
 
@@ -43,8 +43,9 @@ describe('editEnvText', () => {
     expect(editEnvText('', { B: '2' })).toBe('B=2\n');
   });
 
-  it('quotes values that need it', () => {
+  it('quotes values that need it, so that dotenv reads them back unchanged', () => {
     expect(editEnvText('', { URL: 'postgres://a b@h/db' })).toBe('URL="postgres://a b@h/db"\n');
+    expect(editEnvText('', { P: 'a\\b"c' })).toBe("P='a\\b\"c'\n");
   });
 
   it('refuses an invalid key', () => {
@@ -115,6 +116,22 @@ describe('changeEnvFile', () => {
     const change = changeEnvFile(path, (values) => ({ ID: values.ID ? values.ID : 'new', DROP: null, ADD: 'a b' }));
     expect(change.changed.sort()).toEqual(['ADD', 'DROP']);
     expect(readFileSync(path, 'utf8')).toBe('# top\nKEEP=yes # note\n\nID=abc\nADD="a b"\n');
+  });
+
+  it('removes a `KEY: value` line, so the change it reports is the file it leaves', () => {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, '# mine\nDISABLE_TELEMETRY: 1\nexport DISABLE_TELEMETRY = 1\n');
+    expect(updateEnvFile(path, { DISABLE_TELEMETRY: null }).changed).toEqual(['DISABLE_TELEMETRY']);
+    expect(readFileSync(path, 'utf8')).toBe('# mine\n');
+  });
+
+  it('refuses a value dotenv could not read back, leaving the file as it was', () => {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, 'A=1\n');
+    expect(() => updateEnvFile(path, { B: 'it\'s "a" `b` # c\n' })).toThrow(EnvValueError);
+    expect(readFileSync(path, 'utf8')).toBe('A=1\n');
+    updateEnvFile(path, { B: 'C:\\path\\"x" # y' });
+    expect(readEnvFile(path)).toMatchObject({ values: { A: '1', B: 'C:\\path\\"x" # y' } });
   });
 
   it('refuses to replace a corrupt file', () => {

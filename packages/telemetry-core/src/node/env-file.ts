@@ -1,8 +1,11 @@
 import { parse } from 'dotenv';
+import { editEnvText } from './env-text.js';
 import { writeFileAtomic } from './fs-atomic.js';
 import { FileStateError } from './json-file.js';
 import { withFileLockSync } from './lock.js';
 import { readTextFile } from './text-file.js';
+
+export { EnvValueError, editEnvText, formatEnvValue } from './env-text.js';
 
 /** What reading a `.env` file found. */
 export type EnvFileState =
@@ -20,46 +23,6 @@ export function readEnvFile(path: string): EnvFileState {
   if (file.bytes.includes(0)) return { status: 'corrupt', message: 'contains binary data' };
   const text = file.text;
   return { status: 'ok', values: parse(text), text };
-}
-
-const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-function assignmentPattern(key: string): RegExp {
-  return new RegExp(`^\\s*(?:export\\s+)?${key}\\s*=`);
-}
-
-function quoteIfNeeded(value: string): string {
-  if (/^[A-Za-z0-9_./:@+-]*$/.test(value)) return value;
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
-}
-
-/**
- * Sets (or, with `null`, removes) keys in `.env` text, keeping every other line, comment, order and the
- * file's line ending. A key set twice keeps its first position; later duplicates are removed.
- */
-export function editEnvText(text: string, edits: Readonly<Record<string, string | null>>): string {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const lines = text.length === 0 ? [] : text.split(/\r?\n/);
-  const hadFinalNewline = lines.length > 0 && lines[lines.length - 1] === '';
-  if (hadFinalNewline) lines.pop();
-  for (const [key, value] of Object.entries(edits)) {
-    if (!KEY.test(key)) throw new Error(`not a valid .env key: ${key}`);
-    const pattern = assignmentPattern(key);
-    const line = value === null ? null : `${key}=${quoteIfNeeded(value)}`;
-    let placed = false;
-    for (let i = 0; i < lines.length; i += 1) {
-      if (!pattern.test(lines[i] ?? '')) continue;
-      if (line !== null && !placed) {
-        lines[i] = line;
-        placed = true;
-      } else {
-        lines.splice(i, 1);
-        i -= 1;
-      }
-    }
-    if (line !== null && !placed) lines.push(line);
-  }
-  return lines.length === 0 ? '' : `${lines.join(eol)}${eol}`;
 }
 
 /** Edits to a `.env` file: a value sets the key, `null` removes it. */

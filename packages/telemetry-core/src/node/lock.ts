@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readPidFile } from './pid-file.js';
 import { isProcessAlive } from './process-alive.js';
 
 /** Raised when a lock could not be taken in time. */
@@ -18,8 +19,8 @@ const sleepSync = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
 // A lock is stale when its owner is gone, or when it is older than any critical section could be.
 function isStale(lockPath: string, staleMs: number): boolean {
   try {
-    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
-    if (Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid)) return true;
+    const pid = readPidFile(lockPath)?.pid;
+    if (pid !== undefined && !isProcessAlive(pid)) return true;
     return Date.now() - statSync(lockPath).mtimeMs > staleMs;
   } catch {
     return false;

@@ -1,7 +1,7 @@
 import { PostHog } from 'posthog-node';
 import type { OutgoingEvent } from '../envelope.js';
 import { type Sender, silentLogger, type TraceLogger } from '../ports.js';
-import { DeliveryError } from './delivery-error.js';
+import { DeliveryError } from './spool/delivery-error.js';
 
 /** How the PostHog sender reaches its destination. Defaults are short so telemetry never holds a process. */
 export interface PostHogSenderOptions {
@@ -33,8 +33,9 @@ function isRetryable(error: unknown): boolean {
  * A sender on posthog-node: one long-lived client per process. The client's own timer, queue limits and
  * retries are out of the way: the core batches, this sender retries with backoff on timers that never keep a
  * process alive, nothing is printed (errors surface as rejections), and `close` aborts whatever is still in
- * flight so that a dead endpoint cannot hold the process past its deadline. Calls to `send` must not overlap
- * (the core and the spool delivery both send one batch at a time).
+ * flight so that a dead endpoint cannot hold the process past its deadline. Sends run one at a time, in order:
+ * each attempt starts from an empty client queue, so two overlapping sends (a server's own client and its browser
+ * client share one sender) would otherwise empty each other's batch and report it sent.
  */
 export function createPostHogSender(options: PostHogSenderOptions): Sender {
   const logger = options.logger ?? silentLogger;
@@ -90,35 +91,43 @@ export function createPostHogSender(options: PostHogSenderOptions): Sender {
   const retryCount = options.retryCount ?? 2;
   const retryDelayMs = options.retryDelayMs ?? 500;
 
-  return {
-    async send(events: readonly OutgoingEvent[]) {
-      for (let attempt = 0; ; attempt += 1) {
-        if (closed) throw new DeliveryError('sender closed', true);
-        if (options.mayAttempt && !options.mayAttempt()) throw new DeliveryError('consent withdrawn', false);
-        forgetQueue();
-        for (const event of events) {
-          const anonymous = !('$set' in event.properties);
-          client.capture({
-            distinctId: event.distinctId,
-            event: event.event,
-            uuid: event.uuid,
-            timestamp: new Date(event.timestamp),
-            // Anonymous events must not create person profiles in PostHog.
-            properties: anonymous ? { ...event.properties, $process_person_profile: false } : event.properties,
-          });
-        }
-        try {
-          await client.flush();
-          return;
-        } catch (error) {
-          forgetQueue();
-          const retryable = isRetryable(error);
-          if (!retryable || attempt >= retryCount || !retrying || closed) {
-            throw new DeliveryError(String((error as Error)?.message ?? error), retryable);
-          }
-          await pause(retryDelayMs * 2 ** attempt * (0.75 + Math.random() * 0.5));
-        }
+  // One send after another (see above); a failed send does not stop the next.
+  let previous: Promise<unknown> = Promise.resolve();
+  const sendNow = async (events: readonly OutgoingEvent[]) => {
+    for (let attempt = 0; ; attempt += 1) {
+      if (closed) throw new DeliveryError('sender closed', true);
+      if (options.mayAttempt && !options.mayAttempt()) throw new DeliveryError('consent withdrawn', false);
+      forgetQueue();
+      for (const event of events) {
+        const anonymous = !('$set' in event.properties);
+        client.capture({
+          distinctId: event.distinctId,
+          event: event.event,
+          uuid: event.uuid,
+          timestamp: new Date(event.timestamp),
+          // Anonymous events must not create person profiles in PostHog.
+          properties: anonymous ? { ...event.properties, $process_person_profile: false } : event.properties,
+        });
       }
+      try {
+        await client.flush();
+        return;
+      } catch (error) {
+        forgetQueue();
+        const retryable = isRetryable(error);
+        if (!retryable || attempt >= retryCount || !retrying || closed) {
+          throw new DeliveryError(String((error as Error)?.message ?? error), retryable);
+        }
+        await pause(retryDelayMs * 2 ** attempt * (0.75 + Math.random() * 0.5));
+      }
+    }
+  };
+
+  return {
+    send(events: readonly OutgoingEvent[]) {
+      const run = previous.then(() => sendNow(events));
+      previous = run.catch(() => {});
+      return run;
     },
     stopRetrying() {
       retrying = false;

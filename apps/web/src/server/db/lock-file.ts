@@ -1,6 +1,6 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdirSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { isProcessAlive } from '@elmo/telemetry-core/node';
+import { createPidFile, isProcessAlive, readPidFile, removePidFile } from '@elmo/telemetry-core/node';
 
 /** Thrown when another live process holds the lock. */
 export class LockHeldError extends Error {
@@ -18,15 +18,6 @@ export interface FileLock {
   release(): void;
 }
 
-function readPid(path: string): number | null {
-  try {
-    const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Takes the lock file at `path` for process `pid`. PGlite has no cross-process locking, and two servers on one
  * data folder silently diverge, so a lock held by a live process is an error; a stale one is replaced.
@@ -34,27 +25,22 @@ function readPid(path: string): number | null {
 export function acquireLock(path: string, pid: number = process.pid): FileLock {
   mkdirSync(dirname(path), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, `${pid}\n`);
-      closeSync(fd);
+    if (createPidFile(path, { pid })) {
       let held = true;
       return {
         release() {
           if (!held) return;
           held = false;
-          if (readPid(path) === pid) unlinkSync(path);
+          removePidFile(path, pid);
         },
       };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = readPid(path);
-      if (owner !== null && owner !== pid && isProcessAlive(owner)) throw new LockHeldError(path, owner);
-      try {
-        unlinkSync(path);
-      } catch {
-        // Someone else removed it first; try again.
-      }
+    }
+    const owner = readPidFile(path)?.pid;
+    if (owner !== undefined && owner !== pid && isProcessAlive(owner)) throw new LockHeldError(path, owner);
+    try {
+      unlinkSync(path);
+    } catch {
+      // Someone else removed it first; try again.
     }
   }
   throw new Error(`could not take the lock file ${path}`);

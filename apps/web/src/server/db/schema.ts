@@ -1,5 +1,5 @@
+import type { ReportResult } from '@elmo/app-shared';
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { ReportResult } from '../../lib/report-result';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 

@@ -1,4 +1,5 @@
-import { describeError, getRuntime, type WebRuntime } from '../runtime';
+import { describeError } from '@elmo/app-shared';
+import { getRuntime, type WebRuntime } from '../runtime';
 import { guardRequest } from './request-guard';
 import { errorResponse, HttpError, json } from './responses';
 

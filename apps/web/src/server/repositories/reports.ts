@@ -1,6 +1,6 @@
+import type { ClaimedJob, ReportResult } from '@elmo/app-shared';
 import { and, asc, desc, eq, or, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
-import type { ReportResult } from '../../lib/report-result';
 import { isUuid } from '../../lib/validation';
 import type { Db } from '../db/database';
 import { brands, prompts, reports } from '../db/schema';
@@ -10,15 +10,6 @@ export type Report = typeof reports.$inferSelect;
 
 /** A report with its brand's name, as pages show it. */
 export type ReportWithBrand = Report & { brandName: string };
-
-/** What a worker receives when it claims a job: the job and the brand's prompt inventory. */
-export interface ClaimedJob {
-  id: string;
-  attempts: number;
-  maxAttempts: number;
-  brand: { id: string; name: string };
-  prompts: { id: string; text: string; createdAt: string; editedAt: string | null }[];
-}
 
 /** Result of complete/fail: what happened to the job, or why nothing did. */
 export type JobUpdate =

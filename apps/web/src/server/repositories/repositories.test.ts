@@ -1,6 +1,6 @@
+import type { ReportResult } from '@elmo/app-shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestPglite, type TestDatabase } from '../../../test/support/database';
-import type { ReportResult } from '../../lib/report-result';
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -1,3 +1,4 @@
+import type { ReportResult } from '@elmo/app-shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -5,7 +6,6 @@ import { AutoRefresh } from '../../../components/auto-refresh';
 import { RunReportButton } from '../../../components/run-report-button';
 import { StatusBadge } from '../../../components/status-badge';
 import { formatDateTime } from '../../../lib/format';
-import type { ReportResult } from '../../../lib/report-result';
 import { getRuntime } from '../../../server/runtime';
 
 export const dynamic = 'force-dynamic';

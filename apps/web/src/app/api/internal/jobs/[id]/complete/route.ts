@@ -1,4 +1,4 @@
-import { parseReportResult } from '../../../../../../lib/report-result';
+import { parseReportResult } from '@elmo/app-shared';
 import { checkBody, checkWorkerId, isRecord } from '../../../../../../lib/validation';
 import { requireInternalToken } from '../../../../../../server/http/internal-auth';
 import { jobUpdateResponse } from '../../../../../../server/http/job-update-response';

@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConsentNames, ConsentPlaces } from './consent.js';
-import { writeFileAtomic } from './fs-atomic.js';
-import { withFileLockSync } from './lock.js';
-import { isProcessAlive } from './process-alive.js';
-import { openSpool } from './spool.js';
+import type { ConsentNames, ConsentPlaces } from '../consent.js';
+import { writeFileAtomic } from '../fs-atomic.js';
+import { openSpool } from './disk-spool.js';
+import { runningSenderPid } from './sender-slot.js';
 
 /**
  * Everything the detached sender needs, handed over in a 0600 file that it reads and deletes (never argv, which
@@ -31,32 +30,6 @@ export interface DetachedSenderConfig {
    * are sent by a person's own request whatever the consent.
    */
   consent?: { names: ConsentNames; places: ConsentPlaces };
-}
-
-/** The pid of a live sender recorded in `pidFile`, if any. */
-export function runningSenderPid(pidFile: string): number | undefined {
-  try {
-    const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
-    return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Claims the sender slot for this process; false when another live sender holds it. */
-export function claimSenderSlot(pidFile: string): boolean {
-  return withFileLockSync(pidFile, () => {
-    if (runningSenderPid(pidFile) !== undefined) return false;
-    writeFileAtomic(pidFile, String(process.pid));
-    return true;
-  });
-}
-
-/** Releases the sender slot if this process holds it. */
-export function releaseSenderSlot(pidFile: string): void {
-  withFileLockSync(pidFile, () => {
-    if (runningSenderPid(pidFile) === process.pid) rmSync(pidFile, { force: true });
-  });
 }
 
 /** The sender's entry file, shipped beside this module (resolved on use: bundlers rewrite module URLs). */

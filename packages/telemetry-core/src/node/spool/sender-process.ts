@@ -1,13 +1,14 @@
 // Entry point of the detached sender (SPEC §7). It receives the path of its 0600 configuration file, reads and
 // deletes it, sends the spool with posthog-node, and exits; a hard timer caps its life whatever the network does.
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
-import { createConsentResolver } from './consent.js';
-import { deliverSpool } from './deliver-spool.js';
-import { claimSenderSlot, type DetachedSenderConfig, releaseSenderSlot } from './detached-sender.js';
-import { createLocalLog } from './local-log.js';
-import { createPostHogSender } from './posthog-sender.js';
-import { openSpool } from './spool.js';
-import { createTraceLogger } from './trace-logger.js';
+import { createConsentResolver } from '../consent.js';
+import { createLocalLog } from '../local-log.js';
+import { createPostHogSender } from '../posthog-sender.js';
+import { createTraceLogger } from '../trace-logger.js';
+import { deliverSpool } from './delivery-pass.js';
+import { openSpool } from './disk-spool.js';
+import type { DetachedSenderConfig } from './sender-launcher.js';
+import { claimSenderSlot, releaseSenderSlot } from './sender-slot.js';
 
 async function main(config: DetachedSenderConfig): Promise<void> {
   // The cap timer is deliberately not unref'd: it keeps this process alive through retry pauses.

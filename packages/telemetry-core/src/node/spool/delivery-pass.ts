@@ -1,8 +1,8 @@
-import type { ConsentDecision } from '../consent.js';
-import type { LocalLog, LogEntry, Sender, TraceLogger } from '../ports.js';
-import { silentLogger } from '../ports.js';
+import type { ConsentDecision } from '../../consent.js';
+import type { LocalLog, LogEntry, Sender, TraceLogger } from '../../ports.js';
+import { silentLogger } from '../../ports.js';
 import { DeliveryError } from './delivery-error.js';
-import type { Spool } from './spool.js';
+import type { Spool } from './disk-spool.js';
 
 /** What one delivery pass did. */
 export interface DeliveryReport {

@@ -1,19 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toRouteTemplate, usedFlagNames } from './helpers.js';
-
-describe('toRouteTemplate', () => {
-  const templates = ['/api/brands', '/api/brands/[id]', '/api/brands/[id]/prompts'];
-  it.each([
-    ['/api/brands', '/api/brands'],
-    ['/api/brands/', '/api/brands'],
-    ['/api/brands/42?name=Acme%20Corp', '/api/brands/[id]'],
-    ['/api/brands/alice@example.com/prompts', '/api/brands/[id]/prompts'],
-    ['/api/brands/1/prompts/2', undefined],
-    ['/home/alice', undefined],
-  ])('%s → %s', (path, expected) => {
-    expect(toRouteTemplate(path, templates)).toBe(expected);
-  });
-});
+import { usedFlagNames } from './flag-names.js';
 
 describe('usedFlagNames', () => {
   const declared = [{ long: 'dir', short: 'd' }, { long: 'telemetry' }, { long: 'email' }, { long: 'yes', short: 'y' }];

@@ -1,9 +1,9 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OutgoingEvent } from '../envelope.js';
-import { makeTempDir } from '../testing/temp-dir.js';
-import { openSpool } from './spool.js';
+import type { OutgoingEvent } from '../../envelope.js';
+import { makeTempDir } from '../../testing/temp-dir.js';
+import { openSpool } from './disk-spool.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 beforeEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseReportResult, type ReportResult } from './report-result';
+import { type ClaimedJob, parseClaimedJob, parseReportResult, type ReportResult } from './report-contract.js';
 
 const valid: ReportResult = {
   version: 1,
@@ -25,5 +25,29 @@ describe('parseReportResult', () => {
     ['a string', 'report'],
   ])('rejects %s', (_what, value) => {
     expect(parseReportResult(value)).toBeNull();
+  });
+});
+
+const job: ClaimedJob = {
+  id: 'j1',
+  attempts: 1,
+  maxAttempts: 3,
+  brand: { id: 'b1', name: 'Acme' },
+  prompts: [{ id: 'p1', text: 'hi', createdAt: '2025-06-29T12:00:00.000Z', editedAt: null }],
+};
+
+describe('parseClaimedJob', () => {
+  it('accepts a job with its inventory', () => {
+    expect(parseClaimedJob(structuredClone(job))).toEqual(job);
+  });
+
+  it.each([
+    ['no attempts', { ...job, attempts: undefined }],
+    ['no brand name', { ...job, brand: { id: 'b1' } }],
+    ['a prompt without text', { ...job, prompts: [{ id: 'p1', createdAt: 'x', editedAt: null }] }],
+    ['prompts that are not a list', { ...job, prompts: {} }],
+    ['null', null],
+  ])('rejects %s', (_what, value) => {
+    expect(parseClaimedJob(value)).toBeNull();
   });
 });

@@ -1,8 +1,8 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { OutgoingEvent } from '../envelope.js';
-import { writeFileAtomic } from './fs-atomic.js';
-import { withFileLockSync } from './lock.js';
+import type { OutgoingEvent } from '../../envelope.js';
+import { writeFileAtomic } from '../fs-atomic.js';
+import { withFileLockSync } from '../lock.js';
 
 /** Caps that keep the spool small whatever happens to the network. */
 export interface SpoolLimits {

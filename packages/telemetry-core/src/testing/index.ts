@@ -1,0 +1,4 @@
+export { CONSENT_OFF, CONSENT_ON, TEST_CONSENT_NAMES } from './consent.js';
+export { createMemorySender, type MemorySender } from './memory-sender.js';
+export { makeTempDir } from './temp-dir.js';
+export { testCatalog } from './test-catalog.js';
