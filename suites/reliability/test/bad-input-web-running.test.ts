@@ -27,6 +27,7 @@ describe('bad input: requests to a running web app, and its .env changing under 
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Bad Input Co' }),
+      signal: AbortSignal.timeout(30_000),
     });
     brandId = ((await created.json()) as { brand: { id: string } }).brand.id;
   });
