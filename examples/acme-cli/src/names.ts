@@ -22,9 +22,7 @@ export const ACME_CONSENT_NAMES: ConsentNames = {
   appName: 'acme',
   processEnv: { doNotTrack: 'DO_NOT_TRACK', disable: ACME.env.disable, policyFile: ACME.env.policyFile },
   defaultPolicyFile: '/etc/acme/telemetry.json',
-  // acme has no deployment folder, so these keys are never read (no surface hands the resolver a `.env`);
-  // the core's ConsentNames requires them all the same.
-  deploymentEnv: { doNotTrack: 'DO_NOT_TRACK', disable: ACME.env.disable, mode: 'ACME_TELEMETRY_MODE' },
+  // acme has no deployment folder, so it names no deployment `.env` keys and that rule never applies.
   userConfig: { disabled: 'noTelemetry', mode: 'telemetry', choice: 'telemetryAnswer' },
   commands: { enable: 'acme telemetry enable', disable: 'acme telemetry disable' },
 };

@@ -1,16 +1,17 @@
 import { join } from 'node:path';
 import { platform } from 'node:process';
-import { createLocalOnlySender, createTelemetry, isUuid, type Sender, type Telemetry } from '@elmo/telemetry-core';
+import { createLocalOnlySender, createTelemetry, type Sender, type Telemetry } from '@elmo/telemetry-core';
 import {
   type ConsentResolver,
   consentEnv,
   createConsentResolver,
   createLocalLog,
+  ensureInstallId,
+  isNoticeDue,
   openSpool,
-  readJsonFile,
+  recordNoticeShown,
   resolveUserPaths,
   startDetachedSender,
-  updateJsonFile,
 } from '@elmo/telemetry-core/node';
 import type { AcmeDeps } from './deps.js';
 import { ACME, ACME_CONSENT_NAMES, acmeCatalog, firstRunNotice, type TrackedCommand } from './names.js';
@@ -71,20 +72,14 @@ export function createAcmeTelemetry(deps: AcmeDeps): AcmeTelemetry {
   const paths = acmePaths(deps);
   const resolver = acmeConsent(deps);
   const destination = resolveDestination(deps.env);
-  const { anonymousId, noticeSeen } = ACME.config;
+  const notice = { key: ACME.config.noticeSeen, consentVersion: acmeCatalog.consentVersion };
   let id: string | undefined;
   let client: Telemetry<typeof acmeCatalog> | undefined;
 
   // Created only when an event is about to be queued, so a disabled acme never writes its config.
   const identity = (): string | undefined => {
     try {
-      const saved = readJsonFile(paths.configFile);
-      const existing = saved.status === 'ok' ? saved.data[anonymousId] : undefined;
-      id ??= isUuid(existing)
-        ? existing
-        : (updateJsonFile(paths.configFile, (data) =>
-            isUuid(data[anonymousId]) ? data : { ...data, [anonymousId]: deps.uuid() },
-          )[anonymousId] as string);
+      id ??= ensureInstallId(paths.configFile, ACME.config.anonymousId, deps.uuid);
       return id;
     } catch {
       // An unwritable home: nothing is sent in this run, silently.
@@ -118,17 +113,13 @@ export function createAcmeTelemetry(deps: AcmeDeps): AcmeTelemetry {
 
   return {
     showNoticeIfDue() {
-      if (!resolver.decide().enabled) return;
-      const config = resolver.files().userConfig;
-      // A corrupt config is not overwritten to remember the notice (the rules already turned telemetry off).
-      if (config.status !== 'ok' && config.status !== 'missing') return;
-      const seen = config.status === 'ok' ? config.data[noticeSeen] : undefined;
-      if (typeof seen === 'number' && seen >= acmeCatalog.consentVersion) return;
+      const decision = resolver.decide();
+      if (!isNoticeDue(resolver.files().userConfig, decision, notice)) return;
       deps.stderr(`${firstRunNotice()}\n`);
       // A rule of the resolver for the rest of this run, so every later question sees it.
       resolver.holdForRun({ mode: 'off', source: 'run', reason: 'the first-run notice was shown in this run' });
       try {
-        updateJsonFile(paths.configFile, (data) => ({ ...data, [noticeSeen]: acmeCatalog.consentVersion }));
+        recordNoticeShown(paths.configFile, notice);
       } catch {
         // Shown again next run: better twice than never.
       }

@@ -1,5 +1,13 @@
 import { defineCatalog, defineEvent, prop } from '@elmo/telemetry-core';
-import { API_ROUTES, CLI_ERROR_CODES, CLI_FLAGS, COMMAND_ALIASES, PAGE_ROUTES, TRACKED_COMMANDS } from './names.js';
+import {
+  API_ROUTES,
+  CLI_ERROR_CODES,
+  CLI_FLAGS,
+  COMMAND_ALIASES,
+  ELMO,
+  PAGE_ROUTES,
+  TRACKED_COMMANDS,
+} from './names.js';
 
 const COMPONENTS = ['web', 'worker'] as const;
 // A plain address check: enough to refuse typos, never used to decide what else is sent.
@@ -153,3 +161,6 @@ export const elmoCatalog = defineCatalog({
 
 /** Elmo's catalog type, so `track` is checked against it. */
 export type ElmoCatalog = typeof elmoCatalog;
+
+/** Where the CLI keeps the version of the first-run notice last shown (its user config), and the version now due. */
+export const ELMO_NOTICE = { key: ELMO.configKeys.noticeVersion, consentVersion: elmoCatalog.consentVersion } as const;

@@ -1,11 +1,10 @@
 import { ELMO } from '@elmo/elmo-telemetry';
 import { cliPaths, saveElmoTelemetryChoice } from '@elmo/elmo-telemetry/node';
-import { changeEnvFile, readJsonFile } from '@elmo/telemetry-core/node';
+import { changeEnvFile, maskId, readJsonFile } from '@elmo/telemetry-core/node';
 import { Command, Option } from 'commander';
 import { type CommandContext, dirOption, printLines } from '../command-context.js';
 import { deploymentDirFor, readDeployment } from '../deployment/deployment.js';
 import { readConsentSnapshot } from '../telemetry/consent-snapshot.js';
-import { maskId } from '../telemetry/install-id.js';
 import { assertWritable, saveChoice } from '../telemetry/telemetry-choice.js';
 import { checkInitFlags, gatherAnswers, type InitAnswers, type InitOptions, isInteractive } from './init-answers.js';
 

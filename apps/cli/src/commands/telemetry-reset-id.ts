@@ -1,9 +1,10 @@
+import { ELMO } from '@elmo/elmo-telemetry';
+import { maskId, readInstallId, removeInstallId, replaceInstallId } from '@elmo/telemetry-core/node';
 import { Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import { type CommandContext, dirOption, printLines } from '../command-context.js';
 import { deploymentDirFor } from '../deployment/deployment.js';
 import { readConsentSnapshot } from '../telemetry/consent-snapshot.js';
-import { maskId, readInstallId, removeInstallId, replaceInstallId } from '../telemetry/install-id.js';
 import { assertWritable } from '../telemetry/telemetry-choice.js';
 
 /** Options of `elmo telemetry reset-id`. */
@@ -19,18 +20,20 @@ export async function runResetId(context: CommandContext, options: ResetIdOption
   const { deps } = context;
   const snapshot = readConsentSnapshot(deps, deploymentDirFor(deps, options.dir));
   const configFile = snapshot.paths.configFile;
+  const key = ELMO.configKeys.installId;
   assertWritable(configFile, snapshot.config, 'elmo telemetry reset-id');
   try {
     if (snapshot.decision.enabled) {
-      const previous = readInstallId(configFile);
-      const id = replaceInstallId(configFile, deps.uuid);
+      const previous = readInstallId(configFile, key);
+      const id = replaceInstallId(configFile, key, deps.uuid);
       printLines(deps, [
         `New install id: ${maskId(id)}${previous ? ` (was ${maskId(previous)})` : ''}`,
         `  saved in ${configFile}`,
       ]);
       return;
     }
-    const removed = snapshot.config.status === 'ok' && readInstallId(configFile) ? removeInstallId(configFile) : false;
+    const removed =
+      snapshot.config.status === 'ok' && readInstallId(configFile, key) ? removeInstallId(configFile, key) : false;
     printLines(deps, [
       removed ? `Removed the install id from ${configFile}.` : 'There is no install id to reset.',
       `Telemetry is off (${snapshot.decision.reason}), so no new id is created until it is on again.`,

@@ -7,13 +7,12 @@ import {
   isUuid,
   type TelemetryMode,
 } from '@elmo/telemetry-core';
-import { openSpool } from '@elmo/telemetry-core/node';
+import { maskId, openSpool } from '@elmo/telemetry-core/node';
 import { Command, Option } from 'commander';
 import { type CommandContext, dirOption, printLines } from '../command-context.js';
 import { deploymentDirFor, isUnusable, readDeployment } from '../deployment/deployment.js';
 import { describeFileProblem } from '../file-problem.js';
 import { readConsentSnapshot } from '../telemetry/consent-snapshot.js';
-import { maskId } from '../telemetry/install-id.js';
 
 /** Options of `elmo telemetry status`. */
 export interface TelemetryStatusOptions {

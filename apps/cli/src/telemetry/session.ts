@@ -1,4 +1,4 @@
-import { ELMO, type ElmoCatalog, elmoCatalog, firstRunNotice } from '@elmo/elmo-telemetry';
+import { ELMO, ELMO_NOTICE, type ElmoCatalog, elmoCatalog, firstRunNotice } from '@elmo/elmo-telemetry';
 import {
   cliPaths,
   commonProperties,
@@ -20,16 +20,16 @@ import {
   consentEnv,
   createLocalLog,
   createTraceLogger,
+  ensureInstallId,
+  isNoticeDue,
   openSpool,
+  recordNoticeShown,
   startDetachedSender,
-  updateJsonFile,
 } from '@elmo/telemetry-core/node';
 import { deploymentDirFor, isUnusable, readDeployment } from '../deployment/deployment.js';
 import type { CliDeps } from '../deps.js';
 import { describeFileProblem } from '../file-problem.js';
 import { cliConsent, snapshotOf } from './consent-snapshot.js';
-import { isNoticeDue } from './first-run-notice.js';
-import { ensureInstallId } from './install-id.js';
 import { createRoutedSpoolSender, explicitSpoolPaths } from './spool-routes.js';
 
 /** The telemetry of one CLI run: created lazily, inert while consent is off, finished once at exit. */
@@ -83,7 +83,7 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
 
   const identity = (): string | undefined => {
     try {
-      installId ??= ensureInstallId(paths.configFile, deps.uuid);
+      installId ??= ensureInstallId(paths.configFile, ELMO.configKeys.installId, deps.uuid);
       return installId;
     } catch (error) {
       // A read-only or vanished home: telemetry is off for the rest of this run, silently.
@@ -174,23 +174,20 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
     isNoticeDue() {
       if (heldForRun) return false;
       const now = snapshot();
-      return isNoticeDue(now.config, now.decision);
+      return isNoticeDue(now.config, now.decision, ELMO_NOTICE);
     },
     showNoticeIfDue() {
       if (heldForRun) return false;
       try {
         const now = snapshot();
-        if (!isNoticeDue(now.config, now.decision)) return false;
+        if (!isNoticeDue(now.config, now.decision, ELMO_NOTICE)) return false;
         deps.stderr(`${firstRunNotice(elmoCatalog)}\n`);
         holdForRun({
           mode: 'off',
           source: 'run',
           reason: 'the first-run notice was shown in this run, so nothing is sent in it',
         });
-        updateJsonFile(paths.configFile, (data) => ({
-          ...data,
-          [ELMO.configKeys.noticeVersion]: elmoCatalog.consentVersion,
-        }));
+        recordNoticeShown(paths.configFile, ELMO_NOTICE);
       } catch (error) {
         logger.trace('telemetry: notice version could not be saved', { error: String(error) });
       }

@@ -1,12 +1,16 @@
-import { ELMO, elmoCatalog } from '@elmo/elmo-telemetry';
+import { ELMO_NOTICE } from '@elmo/elmo-telemetry';
 import { saveElmoTelemetryChoice } from '@elmo/elmo-telemetry/node';
 import type { TelemetryMode } from '@elmo/telemetry-core';
-import { type EnvFileState, type FileChange, FileStateError, type JsonFileState } from '@elmo/telemetry-core/node';
+import {
+  type EnvFileState,
+  type FileChange,
+  FileStateError,
+  type JsonFileState,
+  noticeShownKeys,
+} from '@elmo/telemetry-core/node';
 import { CliError } from '../cli-error.js';
 import { isUnusable } from '../deployment/deployment.js';
 import { describeFileProblem } from '../file-problem.js';
-
-const { noticeVersion } = ELMO.configKeys;
 
 /** Refuses, with one line saying how to fix it, when a file we must write is corrupt or unreadable. */
 export function assertWritable(path: string, state: JsonFileState | EnvFileState, rerun: string): void {
@@ -40,10 +44,7 @@ export function saveChoice(
   try {
     return saveElmoTelemetryChoice(mode, {
       ...files,
-      extraConfig: (data) => {
-        const seen = typeof data[noticeVersion] === 'number' ? (data[noticeVersion] as number) : 0;
-        return { [noticeVersion]: Math.max(seen, elmoCatalog.consentVersion) };
-      },
+      extraConfig: (data) => noticeShownKeys(data, ELMO_NOTICE),
     });
   } catch (error) {
     const path = error instanceof FileStateError ? error.path : (files.deploymentEnvFile ?? files.userConfigFile);

@@ -12,7 +12,7 @@ import {
 import { ELMO } from '../names.js';
 
 /** Elmo's names for every consent setting of SPEC §2; the rules themselves live in the core. */
-export const ELMO_CONSENT_NAMES: ConsentNames = {
+export const ELMO_CONSENT_NAMES = {
   appName: ELMO.appName,
   processEnv: { doNotTrack: ELMO.env.doNotTrack, disable: ELMO.env.disableTelemetry, policyFile: ELMO.env.policyFile },
   defaultPolicyFile: ELMO.defaultPolicyFile,
@@ -27,7 +27,7 @@ export const ELMO_CONSENT_NAMES: ConsentNames = {
     choice: ELMO.configKeys.telemetryChoice,
   },
   commands: { enable: `${ELMO.binary} telemetry enable`, disable: `${ELMO.binary} telemetry disable` },
-};
+} as const satisfies ConsentNames;
 
 /** The deployment `.env` keys that only consent reads: `elmo start` never turns them into process variables. */
 export const DEPLOYMENT_CONSENT_KEYS: readonly string[] = Object.values(ELMO_CONSENT_NAMES.deploymentEnv);

@@ -35,6 +35,7 @@ function configEdits(names: ConsentNames, mode: TelemetryMode, data: Record<stri
 
 function envEdits(names: ConsentNames, mode: TelemetryMode): EnvEdits {
   const keys = names.deploymentEnv;
+  if (!keys) throw new Error(`${names.appName} has no deployment .env keys, so it cannot write a deployment's choice`);
   // A hand-written DO_NOT_TRACK is the operator's, not the switch's: it is never touched here.
   return {
     [keys.disable]: mode === 'off' ? '1' : null,

@@ -23,8 +23,8 @@ export interface ConsentNames {
   processEnv: { doNotTrack: string; disable: string; policyFile: string };
   /** The machine policy's default location, used when `processEnv.policyFile` is unset. */
   defaultPolicyFile: string;
-  /** Keys of the deployment `.env`. */
-  deploymentEnv: { doNotTrack: string; disable: string; mode: string };
+  /** Keys of the deployment `.env`; a product without deployments has none, and that rule never applies. */
+  deploymentEnv?: { doNotTrack: string; disable: string; mode: string };
   /** Keys of the user config. */
   userConfig: { disabled: string; mode: string; choice: string };
   /** The commands people use to change their choice, named in reasons. */
@@ -161,10 +161,10 @@ function unusableFile(source: ConsentSourceKind, file: string): ConsentVerdict {
 const deploymentEnvRule: Rule = ({ names, files }) => {
   const file = files.deploymentEnvFile;
   const state = files.deploymentEnv;
-  if (!file || state.status === 'missing') return undefined;
+  const keys = names.deploymentEnv;
+  if (!keys || !file || state.status === 'missing') return undefined;
   const source = 'deployment-env';
   if (state.status !== 'ok') return unusableFile(source, file);
-  const keys = names.deploymentEnv;
   if (isTruthy(state.values[keys.doNotTrack]))
     return {
       mode: 'off',
