@@ -4,10 +4,10 @@ import { type Sink, startSink } from '@elmo/posthog-sink';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingEvent } from '../src/envelope.js';
 import { readLocalLog } from '../src/node/local-log.js';
+import { readLivePid } from '../src/node/pid-file.js';
 import { isProcessAlive } from '../src/node/process-alive.js';
 import { openSpool } from '../src/node/spool/disk-spool.js';
 import { detachedSenderEntry, startDetachedSender } from '../src/node/spool/sender-launcher.js';
-import { runningSenderPid } from '../src/node/spool/sender-slot.js';
 import { TEST_CONSENT_NAMES } from '../src/testing/consent.js';
 import { makeTempDir } from '../src/testing/temp-dir.js';
 
@@ -103,7 +103,7 @@ describe('the detached sender', () => {
     await sink.waitForRequests(1, { timeoutMs: 5000 });
     // Another CLI run appends while the first batch is in flight, and sees a sender running, so it starts none.
     spool.append(events(2, 'f'));
-    expect(runningSenderPid(cfg.pidFile)).toBe(pid);
+    expect(readLivePid(cfg.pidFile)).toBe(pid);
     await waitForExit(pid, 8000);
     expect(sink.events.map((e) => e.uuid).sort()).toEqual(
       [...events(3, 'e'), ...events(2, 'f')].map((e) => e.uuid).sort(),

@@ -6,8 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConsentNames, ConsentPlaces } from '../consent.js';
 import { writeFileAtomic } from '../fs-atomic.js';
+import { readLivePid } from '../pid-file.js';
 import { openSpool } from './disk-spool.js';
-import { runningSenderPid } from './sender-slot.js';
 
 /**
  * Everything the detached sender needs, handed over in a 0600 file that it reads and deletes (never argv, which
@@ -44,7 +44,7 @@ export function detachedSenderEntry(): string {
  */
 export function startDetachedSender(config: DetachedSenderConfig, entry = detachedSenderEntry()): number | undefined {
   if (openSpool(config.spoolPath).isEmpty()) return undefined;
-  if (runningSenderPid(config.pidFile) !== undefined) return undefined;
+  if (readLivePid(config.pidFile) !== undefined) return undefined;
   const configFile = join(dirname(config.spoolPath), `.sender-${randomUUID()}.json`);
   writeFileAtomic(configFile, JSON.stringify(config));
   const child = spawn(process.execPath, [entry, configFile], {
