@@ -46,7 +46,13 @@ describe('install id under a key the product names', () => {
 
 describe('first-run notice version', () => {
   const on: ConsentDecision = { enabled: true, mode: 'on', source: 'default', reason: 'on by default', lockedBy: null };
-  const off: ConsentDecision = { enabled: false, mode: 'off', source: 'user-config', reason: 'disabled', lockedBy: null };
+  const off: ConsentDecision = {
+    enabled: false,
+    mode: 'off',
+    source: 'user-config',
+    reason: 'disabled',
+    lockedBy: null,
+  };
   const notice = { key: 'noticeSeen', consentVersion: 2 };
 
   it('is due once per consent version, only while telemetry is on and the config is usable', () => {
