@@ -7,9 +7,9 @@
 // "off" runs, which are timed one by one) to keep `pnpm bench` under 10 minutes; their start-up CPU overlaps
 // for a few hundred ms, which is under 1 % of what is measured. Runs are capped at 60 s ("> 60 s").
 import { fileURLToPath } from 'node:url';
+import { runNode } from '@elmo/test-support';
 import { createCliHome, initCliHome } from '../lib/cli-home.mjs';
 import { ENDPOINT_LABELS, ENDPOINTS, startEndpoint } from '../lib/endpoints.mjs';
-import { timeProcess } from '../lib/processes.mjs';
 import { alternate, median, ms, spread } from '../lib/stats.mjs';
 
 const SCRIPT = fileURLToPath(new URL('../baseline/original-cli.mjs', import.meta.url));
@@ -26,10 +26,10 @@ async function measure(kind) {
     await initCliHome(home);
     let capped = 0;
     const run = async (extra) => {
-      const result = await timeProcess(process.execPath, [SCRIPT], { env: home.env(extra), capMs: CAP_MS });
-      if (result.capped) capped += 1;
+      const result = await runNode(SCRIPT, [], { env: home.env(extra), timeoutMs: CAP_MS, resolveOnTimeout: true });
+      if (result.timedOut) capped += 1;
       else if (result.code !== 0) throw new Error(`the baseline failed (${result.code}): ${result.stderr}`);
-      return result.wallMs;
+      return result.durationMs;
     };
     const off = () => run({ DO_NOT_TRACK: '1' });
     const on = () => run({});

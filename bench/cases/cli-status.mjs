@@ -9,9 +9,8 @@
 // Against the hanging and refusing endpoints the sender's lifetime cap is lowered to 2 s with the CLI's documented
 // test knob (ELMO_TELEMETRY_SENDER_CAP_MS, set on both sides) so that waiting for it takes 2 s instead of ~16 s;
 // the command itself does the same work whatever the cap. The healthy sink runs with the real 30 s cap.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTempDir } from '@elmo/test-support';
 import { createCliHome, initCliHome } from '../lib/cli-home.mjs';
 import { meanTimes } from '../lib/cpu-profile.mjs';
 import { ENDPOINT_LABELS, ENDPOINTS, startEndpoint } from '../lib/endpoints.mjs';
@@ -51,7 +50,8 @@ function describe(values) {
 
 // CPU profiles (`--cpu-prof`) of a few more runs per side: what the command's main thread does for telemetry.
 async function profile(home) {
-  const root = mkdtempSync(join(tmpdir(), 'elmo-bench-prof-'));
+  const temp = createTempDir('elmo-bench-prof-');
+  const root = temp.path;
   try {
     for (let i = 0; i < PROFILED_PAIRS; i += 1) {
       for (const [side, extra] of [
@@ -59,7 +59,8 @@ async function profile(home) {
         ['on', {}],
       ]) {
         await home.run(['status'], {
-          extra,
+          extraEnv: extra,
+          timeoutMs: 30_000,
           nodeArgs: ['--cpu-prof', '--cpu-prof-dir', join(root, side), '--cpu-prof-interval', '100'],
         });
         await home.waitForSenders();
@@ -67,7 +68,7 @@ async function profile(home) {
     }
     return { off: meanTimes(join(root, 'off'), FRAMES), on: meanTimes(join(root, 'on'), FRAMES) };
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    temp.remove();
   }
 }
 
@@ -99,10 +100,11 @@ async function measure(kind, profiled) {
   try {
     await initCliHome(home);
     const timed = async (extra) => {
-      const result = await home.run(['status'], { extra });
-      if (result.code !== 0 || result.capped) throw new Error(`elmo status failed (${result.code}): ${result.stderr}`);
+      const result = await home.run(['status'], { extraEnv: extra, timeoutMs: 30_000, resolveOnTimeout: true });
+      if (result.code !== 0 || result.timedOut)
+        throw new Error(`elmo status failed (${result.code}): ${result.stderr}`);
       if (result.stderr) throw new Error(`elmo status printed on stderr: ${result.stderr}`);
-      return result.wallMs;
+      return result.durationMs;
     };
     const off = () => timed({ DO_NOT_TRACK: '1' });
     const on = async () => {

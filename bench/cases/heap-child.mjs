@@ -1,9 +1,9 @@
 // Run with --expose-gc: 1,000,000 track() calls against an endpoint that never answers; prints heap growth.
 import { createDeploymentTelemetry } from '@elmo/elmo-telemetry/deployment';
-import { makeDeployment } from '../lib/deployment-fixture.mjs';
+import { createDeployment } from '@elmo/test-support';
 
 const sinkUrl = process.argv[2];
-const deployment = makeDeployment(sinkUrl);
+const deployment = createDeployment({ sinkUrl, prefix: 'elmo-bench-' });
 const telemetry = createDeploymentTelemetry({
   component: 'web',
   deploymentDir: deployment.dir,
@@ -25,5 +25,5 @@ process.stdout.write(
   `${JSON.stringify({ before, after, growthMb: (after - before) / 2 ** 20, queued: status.queued, dropped: status.droppedByCapacity })}\n`,
 );
 await telemetry.shutdown(500);
-deployment.cleanup();
+deployment.remove();
 process.exit(0);

@@ -3,23 +3,23 @@
 // `node --import bench/lib/import-log/register.mjs`, which logs every module the process resolves (ES modules
 // through a module.register resolve hook, CommonJS from the require cache at exit). The detached sender is
 // spawned without the hook (plain `node <entry>`, empty environment), so the log holds the command's modules only.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTempDir, startSinkProcess } from '@elmo/test-support';
 import { createCliHome, initCliHome } from '../lib/cli-home.mjs';
-import { startSinkProcess } from '../lib/sink-process.mjs';
 
 const REGISTER = fileURLToPath(new URL('../lib/import-log/register.mjs', import.meta.url));
 const FORBIDDEN = [/posthog-node/i, /sender-process/];
 
 async function loadedBy(home, args, extra) {
-  const dir = mkdtempSync(join(tmpdir(), 'elmo-bench-imports-'));
-  const log = join(dir, 'imports.log');
+  const temp = createTempDir('elmo-bench-imports-');
+  const log = join(temp.path, 'imports.log');
   try {
     const result = await home.run(args, {
-      extra: { ...extra, ELMO_BENCH_IMPORT_LOG: log },
+      extraEnv: { ...extra, ELMO_BENCH_IMPORT_LOG: log },
       nodeArgs: ['--import', REGISTER],
+      timeoutMs: 30_000,
     });
     if (result.code !== 0) throw new Error(`elmo ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
     const lines = readFileSync(log, 'utf8').trim().split('\n');
@@ -28,7 +28,7 @@ async function loadedBy(home, args, extra) {
       urls: new Set(lines.map((line) => line.split(' ')[1])),
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    temp.remove();
   }
 }
 

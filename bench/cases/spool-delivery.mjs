@@ -1,9 +1,8 @@
 // Time for the detached sender to deliver a 1,000-event spool to the loopback sink.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSink } from '@elmo/posthog-sink';
-import { openSpool, runningSenderPid, startDetachedSender } from '@elmo/telemetry-core/node';
+import { openSpool, readLivePid, startDetachedSender } from '@elmo/telemetry-core/node';
+import { createTempDir } from '@elmo/test-support';
 import { median, spread } from '../lib/stats.mjs';
 
 const EVENTS = 1000;
@@ -27,7 +26,8 @@ export async function spoolDelivery() {
   const times = [];
   try {
     for (let run = 0; run < 5; run += 1) {
-      const dir = mkdtempSync(join(tmpdir(), 'elmo-bench-spool-'));
+      const temp = createTempDir('elmo-bench-spool-');
+      const dir = temp.path;
       const config = {
         spoolPath: join(dir, 'spool.jsonl'),
         pidFile: join(dir, 'sender.pid'),
@@ -39,11 +39,10 @@ export async function spoolDelivery() {
       sink.clear();
       const started = performance.now();
       startDetachedSender(config);
-      while (!spool.isEmpty() || runningSenderPid(config.pidFile) !== undefined)
-        await new Promise((r) => setTimeout(r, 5));
+      while (!spool.isEmpty() || readLivePid(config.pidFile) !== undefined) await new Promise((r) => setTimeout(r, 5));
       times.push(performance.now() - started);
       if (sink.events.length !== EVENTS) throw new Error(`sink received ${sink.events.length} of ${EVENTS} events`);
-      rmSync(dir, { recursive: true, force: true });
+      temp.remove();
     }
     return {
       name: 'detached sender delivers a 1,000-event spool',

@@ -1,8 +1,8 @@
 // Child of the track-throughput explanation: one side of bench/cases/track-throughput.mjs (same events, bursts and
 // delivery wait), run alone in its own process under `node --cpu-prof`. Prints the elapsed ms.
 import { createDeploymentTelemetry } from '@elmo/elmo-telemetry/deployment';
+import { createDeployment } from '@elmo/test-support';
 import { PostHog } from 'posthog-node';
-import { makeDeployment } from '../lib/deployment-fixture.mjs';
 
 const [side, sinkUrl] = process.argv.slice(2);
 const EVENTS = 20_000;
@@ -19,7 +19,7 @@ async function timeDelivery(call, flush) {
   return performance.now() - started;
 }
 
-const deployment = makeDeployment(sinkUrl);
+const deployment = createDeployment({ sinkUrl, prefix: 'elmo-bench-' });
 let elapsed;
 if (side === 'ours') {
   const telemetry = createDeploymentTelemetry({
@@ -45,6 +45,6 @@ if (side === 'ours') {
   );
   await client.shutdown(2000);
 }
-deployment.cleanup();
+deployment.remove();
 process.stdout.write(`${elapsed}\n`);
 process.exit(0);

@@ -2,12 +2,10 @@
 // sides run again alone, each in its own process under `node --cpu-prof` (track-profile-child.mjs), and the
 // result's `explanation` says where the time goes.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTempDir, startSinkProcess } from '@elmo/test-support';
 import { meanTimes } from '../lib/cpu-profile.mjs';
-import { startSinkProcess } from '../lib/sink-process.mjs';
 
 const CHILD = fileURLToPath(new URL('./track-profile-child.mjs', import.meta.url));
 const RUNS = 2;
@@ -26,7 +24,8 @@ const FRAMES = {
 export async function explainTrackThroughput(result) {
   if (result.pass) return result;
   const sink = await startSinkProcess();
-  const root = mkdtempSync(join(tmpdir(), 'elmo-bench-track-prof-'));
+  const temp = createTempDir('elmo-bench-track-prof-');
+  const root = temp.path;
   try {
     const elapsed = { raw: [], ours: [] };
     for (let run = 0; run < RUNS; run += 1) {
@@ -57,7 +56,7 @@ export async function explainTrackThroughput(result) {
       "local log. The ratio also moves with the load of this shared 2-core machine (0.6–0.9 between today's runs).";
     return result;
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    temp.remove();
     await sink.stop();
   }
 }

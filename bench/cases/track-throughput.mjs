@@ -3,9 +3,8 @@
 // and is timed until all of them were delivered to the sink, which runs in its own process. Both queues are
 // sized to hold every event, so neither side can win by dropping.
 import { createDeploymentTelemetry } from '@elmo/elmo-telemetry/deployment';
+import { createDeployment, startSinkProcess } from '@elmo/test-support';
 import { PostHog } from 'posthog-node';
-import { makeDeployment } from '../lib/deployment-fixture.mjs';
-import { startSinkProcess } from '../lib/sink-process.mjs';
 import { alternate, median, spread } from '../lib/stats.mjs';
 
 const EVENTS = 20_000;
@@ -30,7 +29,7 @@ async function expectAllReceived(sink) {
 
 export async function trackThroughput() {
   const sink = await startSinkProcess();
-  const deployment = makeDeployment(sink.url);
+  const deployment = createDeployment({ sinkUrl: sink.url, prefix: 'elmo-bench-' });
   const checked = async (run) => {
     await sink.clear();
     return run();
@@ -87,7 +86,7 @@ export async function trackThroughput() {
       format: (v) => v.toFixed(2),
     };
   } finally {
-    deployment.cleanup();
+    deployment.remove();
     await sink.stop();
   }
 }

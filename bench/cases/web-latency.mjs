@@ -13,10 +13,8 @@
 import { mkdirSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { makeDeployment } from '../lib/deployment-fixture.mjs';
-import { startSinkProcess } from '../lib/sink-process.mjs';
+import { createDeployment, createToken, startSinkProcess, startWeb } from '@elmo/test-support';
 import { median, ms, spread } from '../lib/stats.mjs';
-import { startWeb } from '../lib/web-server.mjs';
 
 const ROUNDS = 24;
 const REQUESTS = 25;
@@ -114,10 +112,17 @@ export async function webLatency() {
   try {
     // One server at a time: start-up (PGlite, migrations) is CPU-heavy.
     for (const [side, env] of Object.entries(SIDES)) {
-      deployments[side] = makeDeployment(sink.url);
+      deployments[side] = createDeployment({ sinkUrl: sink.url, prefix: 'elmo-bench-' });
       const userHome = join(deployments[side].dir, 'user-home');
       mkdirSync(userHome);
-      servers[side] = await startWeb({ home: deployments[side].dir, userHome, env });
+      // Exactly PATH, HOME, ELMO_HOME, a token and `env`: nothing of the bench's own environment.
+      servers[side] = await startWeb({
+        home: deployments[side].dir,
+        userHome,
+        token: createToken(),
+        inheritEnv: false,
+        env,
+      });
       clients[side] = client(servers[side]);
     }
     const panels = {};
@@ -139,10 +144,10 @@ export async function webLatency() {
       }
     }
     for (const c of Object.values(clients)) c.close();
-    await Promise.all(Object.values(servers).map((server) => server.stop()));
+    await Promise.all(Object.values(servers).map((server) => server.stop('SIGTERM', 10_000)));
     // Request aggregates are sent every 10 minutes (or, see EXPLANATION, every 1 ms) and at shutdown.
     const events = await sink.events();
-    const sentBy = (side) => events.filter((e) => e.distinctId === deployments[side].id);
+    const sentBy = (side) => events.filter((e) => e.distinctId === deployments[side].deploymentId);
     const rows = (side) => sentBy(side).filter((e) => e.event === 'api_requests').length;
     if (rows('on') === 0 || rows('diagnostic') === 0)
       throw new Error('a telemetry-on server sent no api_requests event');
@@ -178,8 +183,8 @@ export async function webLatency() {
     return results;
   } finally {
     for (const c of Object.values(clients)) c.close();
-    await Promise.all(Object.values(servers).map((server) => server.stop()));
-    for (const deployment of Object.values(deployments)) deployment.cleanup();
+    await Promise.all(Object.values(servers).map((server) => server.stop('SIGTERM', 10_000)));
+    for (const deployment of Object.values(deployments)) deployment.remove();
     await sink.stop();
   }
 }

@@ -1,7 +1,6 @@
 // The three PostHog endpoints the CLI benchmarks run against: a healthy loopback sink, a sink that accepts
 // and never answers, and a closed port (connections refused).
-import { closedPort } from './cli-home.mjs';
-import { startSinkProcess } from './sink-process.mjs';
+import { getFreePort, startSinkProcess } from '@elmo/test-support';
 
 /** The endpoint kinds, in the order the report lists them. */
 export const ENDPOINTS = ['healthy', 'hang', 'refused'];
@@ -16,7 +15,7 @@ export const ENDPOINT_LABELS = {
 /** Starts the endpoint of `kind`; returns its URL, an event counter (null for refused) and a stop function. */
 export async function startEndpoint(kind) {
   if (kind === 'refused') {
-    return { url: `http://127.0.0.1:${await closedPort()}`, count: async () => null, stop: async () => {} };
+    return { url: `http://127.0.0.1:${await getFreePort()}`, count: async () => null, stop: async () => {} };
   }
   return startSinkProcess(kind);
 }

@@ -17,3 +17,14 @@ export function dirOption(): Option {
 export function printLines(deps: CliDeps, lines: readonly string[]): void {
   deps.stdout(`${lines.join('\n')}\n`);
 }
+
+/** Prints what a command found: under `--json` as one indented JSON value (for scripts), else as `format`'s lines. */
+export function printReport<T>(
+  deps: CliDeps,
+  report: T,
+  json: boolean | undefined,
+  format: (report: T) => string[],
+): void {
+  if (json) deps.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else printLines(deps, format(report));
+}

@@ -4,10 +4,10 @@ import { describeFailure } from './failure.js';
 import { createProgram } from './program.js';
 import {
   createMemorySession,
+  createNoticeSeenDeps,
   createTestDeps,
   runInProcess,
   type TestDeps,
-  writeUserConfig,
 } from './testing/test-deps.js';
 
 describe('createProgram', () => {
@@ -83,8 +83,7 @@ describe('createProgram', () => {
 describe('option parsing end to end (in-process)', () => {
   let deps: TestDeps;
   beforeEach(() => {
-    deps = createTestDeps();
-    writeUserConfig(deps, { noticeVersion: 1 });
+    deps = createNoticeSeenDeps();
   });
   afterEach(() => deps.cleanup());
 

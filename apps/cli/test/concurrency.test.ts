@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
+import { useE2E } from '@elmo/test-support/vitest';
 import { describe, expect, it } from 'vitest';
-import { useE2E } from './support/fixture.js';
 
 const RUNS = 20;
 

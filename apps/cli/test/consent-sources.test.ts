@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
+import { expectInert, useE2E } from '@elmo/test-support/vitest';
 import { describe, expect, it } from 'vitest';
-import { expectInert, useE2E } from './support/fixture.js';
 
 // Past the first-run notice, so that only the source under test could stop an event.
 const NOTICE_SEEN = { noticeVersion: elmoCatalog.consentVersion };

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
 import { type Sink, startSink } from '@elmo/posthog-sink';
+import { useE2E } from '@elmo/test-support/vitest';
 import { describe, expect, it } from 'vitest';
-import { useE2E } from './support/fixture.js';
 
 const CAP_MS = 2000;
 // A command that waited for this endpoint would take at least the request timeout (5 s). The command only

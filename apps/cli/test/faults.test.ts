@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
+import { ELMO_BIN } from '@elmo/test-support';
+import { expectInert, useE2E } from '@elmo/test-support/vitest';
 import { describe, expect, it } from 'vitest';
-import { expectInert, useE2E } from './support/fixture.js';
-import { ELMO_BIN } from './support/run-elmo.js';
 
 const CORRUPT = '{"installId": "0b4a3f0e-7c1d-4e7a-9a59-3a1f2b6c7d8e", "telemetryChoice": "enab';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { elmoCatalog, firstRunNotice } from '@elmo/elmo-telemetry';
+import { expectInert, useE2E } from '@elmo/test-support/vitest';
 import { describe, expect, it } from 'vitest';
-import { expectInert, useE2E } from './support/fixture.js';
 
 const NOTICE_START = firstRunNotice(elmoCatalog).split('\n')[0] as string;
 

@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
+import { createTempDir, runElmo, type TempDir } from '@elmo/test-support';
+import { useE2E } from '@elmo/test-support/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useE2E } from './support/fixture.js';
-import { runElmo } from './support/run-elmo.js';
 
 // A module-resolution hook that records every module the command's own process loads.
 const HOOK = `
@@ -19,16 +18,18 @@ export async function resolve(specifier, context, next) {
 
 describe('import graph', () => {
   const e2e = useE2E();
+  let temp: TempDir;
   let dir: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'elmo-cli-imports-'));
+    temp = createTempDir('elmo-cli-imports-');
+    dir = temp.path;
     writeFileSync(join(dir, 'hook.mjs'), HOOK);
     writeFileSync(
       join(dir, 'register.mjs'),
       `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hook.mjs')).href)});\n`,
     );
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => temp.remove());
 
   it('posthog-node is never loaded in the command’s own process, even when an event is sent', async () => {
     const { home, sink } = e2e;

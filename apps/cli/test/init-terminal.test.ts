@@ -1,11 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
+import {
+  createTempDir,
+  ELMO_BIN,
+  hasTmux,
+  startTerminal,
+  type TempDir,
+  type TerminalSession,
+  TMUX_MISSING,
+} from '@elmo/test-support';
+import { expectInert, useE2E } from '@elmo/test-support/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectInert, useE2E } from './support/fixture.js';
-import { ELMO_BIN } from './support/run-elmo.js';
-import { hasTmux, startTerminal, type TerminalSession, TMUX_MISSING } from './support/tmux.js';
 
 function envValues(path: string): Record<string, string> {
   const values: Record<string, string> = {};
@@ -18,22 +23,22 @@ function envValues(path: string): Record<string, string> {
 
 describe('elmo init on a real terminal', () => {
   const e2e = useE2E();
-  let tmuxDir: string;
+  let tmuxDir: TempDir;
   let terminal: TerminalSession | undefined;
 
   beforeEach(() => {
     // The tmux socket lives outside the test home so that its server is never mistaken for a sender.
-    tmuxDir = mkdtempSync(join(tmpdir(), 'elmo-cli-tmux-'));
+    tmuxDir = createTempDir('elmo-cli-tmux-');
   });
   afterEach(() => {
     terminal?.close();
     terminal = undefined;
-    rmSync(tmuxDir, { recursive: true, force: true });
+    tmuxDir.remove();
   });
 
   const startInit = (args: string[] = []) => {
     if (!hasTmux()) throw new Error(TMUX_MISSING);
-    terminal = startTerminal([process.execPath, ELMO_BIN, 'init', ...args], e2e.home.env(), tmuxDir);
+    terminal = startTerminal([process.execPath, ELMO_BIN, 'init', ...args], e2e.home.env(), tmuxDir.path);
     return terminal;
   };
 

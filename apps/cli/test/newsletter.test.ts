@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
+import { useE2E } from '@elmo/test-support/vitest';
 import { describe, expect, it } from 'vitest';
-import { useE2E } from './support/fixture.js';
 
 // Properties that would link a signup to telemetry; none may ride on a signup sent while telemetry is off.
 const TELEMETRY_PROPERTIES = [

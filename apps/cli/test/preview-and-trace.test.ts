@@ -1,17 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
+import { useE2E } from '@elmo/test-support/vitest';
 import { describe, expect, it } from 'vitest';
-import { useE2E } from './support/fixture.js';
 
 describe('preview, trace and no destination', () => {
   const e2e = useE2E();
 
-  it('ELMO_TELEMETRY_DEBUG=1 prints each event as JSON on stderr and sends nothing', async () => {
-    const { sink, home } = e2e;
-    home.writeConfig({ noticeVersion: elmoCatalog.consentVersion });
-    const run = await home.run(['status', '--json'], { extraEnv: { ELMO_TELEMETRY_DEBUG: '1' } });
+  /** `elmo status --json` after the notice, with `extraEnv`: whatever telemetry logs, stdout is the status alone. */
+  async function statusWith(extraEnv: Record<string, string>) {
+    e2e.home.writeConfig({ noticeVersion: elmoCatalog.consentVersion });
+    const run = await e2e.home.run(['status', '--json'], { extraEnv });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ exists: false });
+    return run;
+  }
+
+  it('ELMO_TELEMETRY_DEBUG=1 prints each event as JSON on stderr and sends nothing', async () => {
+    const { sink, home } = e2e;
+    const run = await statusWith({ ELMO_TELEMETRY_DEBUG: '1' });
     const previewed = run.stderr
       .trim()
       .split('\n')
@@ -30,10 +36,7 @@ describe('preview, trace and no destination', () => {
 
   it('LOG_LEVEL=trace logs queue activity on stderr and leaves stdout and the exit code alone', async () => {
     const { sink, home } = e2e;
-    home.writeConfig({ noticeVersion: elmoCatalog.consentVersion });
-    const run = await home.run(['status', '--json'], { extraEnv: { LOG_LEVEL: 'trace' } });
-    expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ exists: false });
+    const run = await statusWith({ LOG_LEVEL: 'trace' });
     expect(run.stderr).toContain('[telemetry] telemetry: enqueued');
     await sink.waitForEvents(1);
     await home.waitForSenders();

@@ -1,6 +1,6 @@
 import { elmoCatalog } from '@elmo/elmo-telemetry';
+import { useE2E } from '@elmo/test-support/vitest';
 import { describe, expect, it } from 'vitest';
-import { useE2E } from './support/fixture.js';
 
 const SECRETS = ['s3cr3t', 'hunter2', '/home/alice', 'secret.txt', 'alice@example.com', 'pa55word', 'private-dir'];
 

@@ -1,21 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { type Sink, startSink } from '@elmo/posthog-sink';
 import { isProcessAlive } from '@elmo/telemetry-core/node';
+import { createTestHome, ELMO_BIN, getFreePort, type TestHome } from '@elmo/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ELMO_BIN } from './support/run-elmo.js';
-import { createTestHome, type TestHome } from './support/test-home.js';
 
 // `elmo start` end to end: the built CLI runs the real web app and worker of a fresh deployment.
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 let sink: Sink;
 let home: TestHome;
@@ -32,7 +22,7 @@ afterEach(async () => {
 describe('elmo start', () => {
   it('runs web and worker, reports them in status, and stops both on Ctrl-C', async () => {
     expect((await home.run(['init', '--yes', '--telemetry'])).code).toBe(0);
-    const port = await freePort();
+    const port = await getFreePort();
     const child = spawn(process.execPath, [ELMO_BIN, 'start', '--port', String(port)], {
       env: home.env({ ELMO_TELEMETRY_FLUSH_MS: '200' }),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
+import { expectInert, useE2E } from '@elmo/test-support/vitest';
 import { describe, expect, it } from 'vitest';
-import { expectInert, useE2E } from './support/fixture.js';
 
 const ENV_TEXT = `# my deployment
 DEPLOYMENT_ID=3f1c6a3e-8a51-4c55-9f5e-0a0c6f0b8d11

@@ -8,13 +8,11 @@ import {
 } from 'node:http';
 import { join } from 'node:path';
 import { type Sink, startSink } from '@elmo/posthog-sink';
+import { createTempDir, listenOnLoopback, type ManagedProcess, startWeb, writeDeploymentEnv } from '@elmo/test-support';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@elmo/test-support/browser';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/browser';
-import { webDir } from './support/build';
-import { getFreePort, type ManagedProcess, startProcess, waitForHttp } from './support/processes';
-import { writeDeploymentEnv } from './support/telemetry';
-import { createTempDir } from './support/temp-dir';
+import { flipTelemetrySwitch } from './settings-switch';
 
 // SPEC §3, "No web page can change consent", in a real Chromium against the built app: pages of other origins
 // try every request a browser sends without asking the server first (no-cors fetch, HTML forms, sendBeacon),
@@ -35,25 +33,19 @@ let browser: Browser;
 
 /** Starts the built web app with an explicit environment: nothing of the test runner's (CI=true…) leaks in. */
 async function startApp(home: string): Promise<void> {
-  const port = await getFreePort();
   const user = join(dir.path, 'user');
-  const env = {
-    PATH: process.env.PATH,
-    HOME: user,
-    XDG_CONFIG_HOME: join(user, '.config'),
-    XDG_STATE_HOME: join(user, '.state'),
-    NEXT_TELEMETRY_DISABLED: '1',
-    NEXT_MANUAL_SIG_HANDLE: '1',
-    ELMO_HOME: home,
-    ELMO_TELEMETRY_FLUSH_MS: '200',
-  };
-  const nextBin = join(webDir, 'node_modules', 'next', 'dist', 'bin', 'next');
-  web = startProcess(process.execPath, [nextBin, 'start', webDir, '-H', '127.0.0.1', '-p', String(port)], {
-    cwd: webDir,
-    env,
+  const server = await startWeb({
+    home,
+    userHome: user,
+    inheritEnv: false,
+    env: {
+      XDG_CONFIG_HOME: join(user, '.config'),
+      XDG_STATE_HOME: join(user, '.state'),
+      ELMO_TELEMETRY_FLUSH_MS: '200',
+    },
   });
-  appUrl = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${appUrl}/api/health`, { process: web, timeoutMs: 60_000 });
+  web = server;
+  appUrl = server.url;
 }
 
 /** Another site's page: every request it can make a browser send to the app without a CORS grant. */
@@ -170,8 +162,7 @@ beforeAll(async () => {
   envFile = writeDeploymentEnv(home, sink.url, 'DISABLE_TELEMETRY=1\n');
   await startApp(home);
   attacker = createServer(handleAttacker);
-  await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
-  attackerPort = (attacker.address() as { port: number }).port;
+  attackerPort = (await listenOnLoopback(attacker)).port;
   browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -244,21 +235,13 @@ describe('pages of other origins cannot change the app', () => {
       await page.goto(`${appUrl}/settings`);
       const telemetrySwitch = page.getByRole('switch', { name: /telemetry/i });
       expect(await telemetrySwitch.getAttribute('aria-checked')).toBe('false');
-      await page.locator('[role="switch"][data-ready]').waitFor();
-      await telemetrySwitch.click();
-      await page.waitForFunction(
-        () => document.querySelector('[role="switch"]')?.getAttribute('aria-checked') === 'true',
-      );
+      await flipTelemetrySwitch(page, true);
       const on = readFileSync(envFile, 'utf8');
       expect(on).not.toBe(before);
       expect(on).not.toMatch(/^DISABLE_TELEMETRY=1$/m);
       expect(on).toContain('# test deployment');
 
-      await page.locator('[role="switch"][data-ready]').waitFor();
-      await page.getByRole('switch', { name: /telemetry/i }).click();
-      await page.waitForFunction(
-        () => document.querySelector('[role="switch"]')?.getAttribute('aria-checked') === 'false',
-      );
+      await flipTelemetrySwitch(page, false);
       expect(readFileSync(envFile, 'utf8')).toMatch(/^DISABLE_TELEMETRY=1$/m);
     } finally {
       await context.close();

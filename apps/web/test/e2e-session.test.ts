@@ -1,27 +1,29 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_ROUTES, PAGE_ROUTES } from '@elmo/elmo-telemetry';
 import { type Sink, startSink } from '@elmo/posthog-sink';
 import { readLocalLog } from '@elmo/telemetry-core/node';
+import {
+  createTempDir,
+  createToken,
+  TEST_DEPLOYMENT_ID as DEPLOYMENT_ID,
+  type ManagedProcess,
+  startWeb,
+  startWorker,
+  TELEMETRY_KNOBS,
+  type WebServer,
+  webDir,
+  writeDeploymentEnv,
+} from '@elmo/test-support';
+import { launchChromium } from '@elmo/test-support/browser';
+import { type PostgresServer, startPostgres } from '@elmo/test-support/postgres';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser';
-import { webDir } from './support/build';
-import { type PostgresServer, startPostgres } from './support/postgres';
-import { createToken, type ManagedProcess, startWeb, startWorker, type WebServer } from './support/processes';
-import { createTempDir } from './support/temp-dir';
 
 // A person's whole session in Chromium against the built web app and worker: once on the embedded PGlite,
 // once on PostgreSQL with two workers. Telemetry is on and goes to a loopback sink; at the end the sink must
-// hold exactly the session's counts, route templates only, and none of what the person typed.
-
-const DEPLOYMENT_ID = '0b6f3a52-8c1e-4d7a-9f20-5e4c3b2a1d0f';
-// Shorter intervals for the test; the behaviour is the same (SPEC §5: 30 s flush, 10 min usage).
-const TELEMETRY_KNOBS = {
-  ELMO_TELEMETRY_FLUSH_MS: '200',
-  ELMO_TELEMETRY_USAGE_MS: '500',
-  ELMO_TELEMETRY_ALLOW_HEADLESS: '1',
-};
+// hold exactly the session's counts, route templates only, and none of what the person typed. TELEMETRY_KNOBS
+// shorten the intervals for the test; the behaviour is the same (SPEC §5: 30 s flush, 10 min usage).
 
 const screenshots = join(webDir, 'screenshots');
 
@@ -134,10 +136,7 @@ describe.each(['pglite', 'postgres'] as const)('a whole session on %s', (mode) =
 
   beforeAll(async () => {
     sink = await startSink();
-    writeFileSync(
-      join(home.path, '.env'),
-      `DEPLOYMENT_ID=${DEPLOYMENT_ID}\nELMO_POSTHOG_HOST=${sink.url}\nELMO_POSTHOG_KEY=phc_e2e\n`,
-    );
+    writeDeploymentEnv(home.path, sink.url);
     const env = { ...TELEMETRY_KNOBS, DO_NOT_TRACK: undefined, DISABLE_TELEMETRY: undefined };
     if (mode === 'postgres') postgres = await startPostgres();
     web = await startWeb({ home: home.path, token, databaseUrl: postgres?.url, env });

@@ -1,4 +1,4 @@
-import { ensureWebBuilt, ensureWorkerBuilt } from './support/build';
+import { ensureWebBuilt, ensureWorkerBuilt } from '@elmo/test-support';
 
 // The root `npm test` builds everything first, so this is normally a quick freshness check; a lone
 // `vitest run` after editing sources rebuilds what the end-to-end tests run. ELMO_TEST_SKIP_BUILD=1 skips

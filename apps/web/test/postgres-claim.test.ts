@@ -1,7 +1,7 @@
+import { type PostgresServer, startPostgres } from '@elmo/test-support/postgres';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestPostgres, type TestDatabase } from './support/database';
-import { type PostgresServer, startPostgres } from './support/postgres';
 
 // Two web servers sharing one real PostgreSQL, each with its own pool: jobs are claimed exactly once.
 

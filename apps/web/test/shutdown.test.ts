@@ -1,8 +1,14 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  createTempDir,
+  createToken,
+  type ManagedProcess,
+  startWeb,
+  startWorker,
+  type WebServer,
+} from '@elmo/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createToken, type ManagedProcess, startWeb, startWorker, type WebServer } from './support/processes';
-import { createTempDir } from './support/temp-dir';
 
 // Start and stop behaviour of the built web app and worker, as an operator (or `elmo start`) sees it.
 

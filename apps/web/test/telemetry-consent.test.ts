@@ -1,12 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Sink, startSink } from '@elmo/posthog-sink';
+import {
+  createTempDir,
+  createToken,
+  type ManagedProcess,
+  startWeb,
+  startWorker,
+  TELEMETRY_KNOBS,
+  TEST_DEPLOYMENT_ID,
+  type WebServer,
+  writeDeploymentEnv,
+} from '@elmo/test-support';
+import { launchChromium } from '@elmo/test-support/browser';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser';
-import { createToken, type ManagedProcess, startWeb, startWorker, type WebServer } from './support/processes';
-import { elmoTelemetryStatus, TELEMETRY_KNOBS, TEST_DEPLOYMENT_ID, writeDeploymentEnv } from './support/telemetry';
-import { createTempDir } from './support/temp-dir';
+import { flipTelemetrySwitch } from './settings-switch';
+import { elmoTelemetryStatus } from './support/telemetry';
 
 // Consent in a running deployment (SPEC §3): the settings switch, live withdrawal, an operator's kill switch,
 // install/update detection, shutdown against a dead endpoint, and the /ingest route as the server runs it.
@@ -81,11 +91,7 @@ describe('consent in a running deployment', () => {
 
     const telemetrySwitch = page.getByRole('switch', { name: /telemetry/i });
     expect(await telemetrySwitch.getAttribute('aria-checked')).toBe('true');
-    await page.locator('[role="switch"][data-ready]').waitFor();
-    await telemetrySwitch.click();
-    await page.waitForFunction(
-      () => document.querySelector('[role="switch"]')?.getAttribute('aria-checked') === 'false',
-    );
+    await flipTelemetrySwitch(page, false);
     expect(readFileSync(envFile, 'utf8')).toMatch(/^DISABLE_TELEMETRY=1$/m);
     expect(readFileSync(envFile, 'utf8')).toContain('# test deployment');
     expect(await elmoTelemetryStatus(home.path, cliHome)).toMatchObject({ enabled: false, source: 'deployment-env' });
@@ -107,11 +113,7 @@ describe('consent in a running deployment', () => {
     expect(await analyticsOn(page)).toBe(false);
 
     // On again: every component sends again.
-    await page.locator('[role="switch"][data-ready]').waitFor();
-    await page.getByRole('switch', { name: /telemetry/i }).click();
-    await page.waitForFunction(
-      () => document.querySelector('[role="switch"]')?.getAttribute('aria-checked') === 'true',
-    );
+    await flipTelemetrySwitch(page, true);
     expect(readFileSync(envFile, 'utf8')).not.toMatch(/DISABLE_TELEMETRY/);
     expect(await elmoTelemetryStatus(home.path, cliHome)).toMatchObject({ enabled: true });
     const resumedFrom = sink.events.length;

@@ -1,16 +1,16 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage } from 'node:http';
+import { type LoopbackServer, listenOnLoopback } from '@elmo/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpJobSource, WebApiError } from './job-source.js';
 import { computeReport } from './report.js';
 
 // A real HTTP server on loopback stands in for the web app's internal API (fetch itself is never mocked).
 type Seen = { method?: string; url?: string; authorization?: string; body: unknown };
-let server: Server | undefined;
+let server: LoopbackServer | undefined;
 
 async function serve(answer: (seen: Seen) => { status: number; body?: unknown }) {
   const seen: Seen[] = [];
-  server = createServer(async (req: IncomingMessage, res) => {
+  const http = createServer(async (req: IncomingMessage, res) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const entry = { method: req.method, url: req.url, authorization: req.headers.authorization, body: JSON.parse(raw) };
@@ -20,16 +20,15 @@ async function serve(answer: (seen: Seen) => { status: number; body?: unknown })
       .writeHead(status, { 'content-type': 'application/json' })
       .end(body === undefined ? undefined : JSON.stringify(body));
   });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  server = await listenOnLoopback(http);
   return {
     seen,
-    source: createHttpJobSource({ baseUrl: `http://127.0.0.1:${port}`, token: 'secret', timeoutMs: 1000 }),
+    source: createHttpJobSource({ baseUrl: server.url, token: 'secret', timeoutMs: 1000 }),
   };
 }
 
 afterEach(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.close();
   server = undefined;
 });
 

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// Shared process helpers of the CLI tests: a test's temp folder finds exactly the senders that test started.
-import { findProcesses, killProcesses, waitUntil } from '../../../apps/cli/test/support/processes.js';
+// A test's temp folder finds exactly the senders that test started.
+import { createTempDir, findProcesses, killProcesses, runNode, waitUntil } from '@elmo/test-support';
 
 const ACME_BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
@@ -32,7 +30,8 @@ export interface AcmeHome {
 
 /** Creates a home whose `ACME_POSTHOG_HOST` is the sink. No `CI`: tests see what a person's terminal sees. */
 export function createAcmeHome(sinkUrl: string): AcmeHome {
-  const root = mkdtempSync(join(tmpdir(), 'acme-cli-e2e-'));
+  const temp = createTempDir('acme-cli-e2e-');
+  const root = temp.path;
   const home = join(root, 'home');
   mkdirSync(home);
   const stateDir = join(home, '.local', 'state', 'acme');
@@ -51,21 +50,10 @@ export function createAcmeHome(sinkUrl: string): AcmeHome {
     stateDir,
     spoolFile: join(stateDir, 'telemetry-spool.jsonl'),
     logFile: join(stateDir, 'telemetry-events.jsonl'),
-    run: (args, extra = {}) =>
-      new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [ACME_BIN, ...args], { env: { ...env, ...extra }, stdio: 'pipe' });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-          stdout += chunk;
-        });
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-          stderr += chunk;
-        });
-        child.stdin.end();
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      }),
+    run: async (args, extra = {}) => {
+      const { code, stdout, stderr } = await runNode(ACME_BIN, args, { env: { ...env, ...extra } });
+      return { code, stdout, stderr };
+    },
     readConfig: () =>
       existsSync(configFile) ? (JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>) : undefined,
     waitForSenders: (timeoutMs = 15_000) =>
@@ -76,7 +64,7 @@ export function createAcmeHome(sinkUrl: string): AcmeHome {
       ),
     cleanup() {
       killProcesses(root);
-      rmSync(root, { recursive: true, force: true });
+      temp.remove();
     },
   };
 }

@@ -1,29 +1,28 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Sink, startSink } from '@elmo/posthog-sink';
 import { updateEnvFile } from '@elmo/telemetry-core/node';
+import { createTempDir, type TempDir, writeDeploymentEnv } from '@elmo/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDeploymentTelemetry, type DeploymentTelemetry } from '../src/deployment/deployment-telemetry.js';
 
 const DEPLOYMENT_ID = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';
 let sink: Sink;
+let temp: TempDir;
 let dir: string;
 let running: DeploymentTelemetry[] = [];
 
 beforeEach(async () => {
   sink = await startSink();
-  dir = mkdtempSync(join(tmpdir(), 'elmo-deploy-'));
-  writeFileSync(
-    join(dir, '.env'),
-    `# deployment\nDEPLOYMENT_ID=${DEPLOYMENT_ID}\nELMO_POSTHOG_HOST=${sink.url}\nELMO_POSTHOG_KEY=phc_test\n`,
-  );
+  temp = createTempDir('elmo-deploy-');
+  dir = temp.path;
+  writeDeploymentEnv(dir, sink.url, '', DEPLOYMENT_ID);
 });
 afterEach(async () => {
   await Promise.all(running.map((t) => t.shutdown(200)));
   running = [];
   await sink.close();
-  rmSync(dir, { recursive: true, force: true });
+  temp.remove();
 });
 
 function create(component: 'web' | 'worker' = 'web', env: Record<string, string> = {}, productVersion = '1.0.0') {

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Sink, startSink } from '@elmo/posthog-sink';
 import { readLocalLog } from '@elmo/telemetry-core/node';
+import { createTempDir, type TempDir } from '@elmo/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDeploymentTelemetry, type DeploymentTelemetry } from '../src/deployment/deployment-telemetry.js';
 import { handleIngest } from '../src/deployment/ingest.js';
@@ -13,11 +13,13 @@ import { handleIngest } from '../src/deployment/ingest.js';
 
 const DEPLOYMENT_ID = '0b8f3c52-6a1d-4e7b-9f2a-1c3d5e7f9a0b';
 let sink: Sink;
+let temp: TempDir;
 let dir: string;
 let deployment: DeploymentTelemetry;
 beforeEach(async () => {
   sink = await startSink();
-  dir = mkdtempSync(join(tmpdir(), 'elmo-ingest-'));
+  temp = createTempDir('elmo-ingest-');
+  dir = temp.path;
   writeFileSync(
     join(dir, '.env'),
     `DEPLOYMENT_ID=${DEPLOYMENT_ID}\nELMO_POSTHOG_HOST=${sink.url}\nELMO_POSTHOG_KEY=phc_configured\n`,
@@ -27,7 +29,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await deployment.shutdown(300);
   await sink.close();
-  rmSync(dir, { recursive: true, force: true });
+  temp.remove();
 });
 
 function create(env: Record<string, string> = {}) {

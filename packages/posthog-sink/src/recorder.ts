@@ -32,6 +32,12 @@ export interface WaitOptions {
   timeoutMs?: number;
 }
 
+/** What a wait looks for: that many items, or items that match (`count` of them, default 1). */
+export type WaitMatch<T> = number | ((item: T) => boolean);
+
+/** Options of a wait, with how many matching items it needs. */
+export type CountedWaitOptions = WaitOptions & { count?: number };
+
 interface Waiter {
   check(): boolean;
   fail(error: Error): void;
@@ -76,35 +82,30 @@ export class Recorder {
     this.requests.length = 0;
   }
 
-  waitForEvents(
-    match: number | ((event: ReceivedEvent) => boolean),
-    options: WaitOptions & { count?: number } = {},
-  ): Promise<ReceivedEvent[]> {
-    const { select, what } = selector(match, options.count, 'event');
-    return this.#wait(
-      () => select(this.events),
-      what,
-      () => `events received (${this.events.length}): ${summarizeEvents(this.events)}`,
-      options,
-    );
+  waitForEvents(match: WaitMatch<ReceivedEvent>, options: CountedWaitOptions = {}): Promise<ReceivedEvent[]> {
+    const received = () => `events received (${this.events.length}): ${summarizeEvents(this.events)}`;
+    return this.#waitFor('event', this.events, match, options, received);
   }
 
-  waitForRequests(
-    match: number | ((request: ReceivedRequest) => boolean),
-    options: WaitOptions & { count?: number } = {},
-  ): Promise<ReceivedRequest[]> {
-    const { select, what } = selector(match, options.count, 'request');
-    return this.#wait(
-      () => select(this.requests),
-      what,
-      () => '',
-      options,
-    );
+  waitForRequests(match: WaitMatch<ReceivedRequest>, options: CountedWaitOptions = {}): Promise<ReceivedRequest[]> {
+    return this.#waitFor('request', this.requests, match, options, () => '');
   }
 
   /** Rejects every pending wait: nothing more can arrive once the sink is closed. */
   failWaiters(reason: string): void {
     for (const waiter of this.#waiters) waiter.fail(new Error(reason));
+  }
+
+  // `items` is one of the live lists above, read again at every check; `extra` adds to the timeout message.
+  #waitFor<T>(
+    noun: string,
+    items: readonly T[],
+    match: WaitMatch<T>,
+    options: CountedWaitOptions,
+    extra: () => string,
+  ): Promise<T[]> {
+    const { select, what } = selector(match, options.count, noun);
+    return this.#wait(() => select(items), what, extra, options);
   }
 
   #wait<T>(select: () => T[] | undefined, what: string, extra: () => string, options: WaitOptions): Promise<T[]> {
@@ -149,7 +150,7 @@ export class Recorder {
 }
 
 function selector<T>(
-  match: number | ((item: T) => boolean),
+  match: WaitMatch<T>,
   count: number | undefined,
   noun: string,
 ): { select: (items: readonly T[]) => T[] | undefined; what: string } {

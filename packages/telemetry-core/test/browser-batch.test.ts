@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
+import { waitUntil } from '@elmo/test-support';
+import { launchChromium } from '@elmo/test-support/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../../apps/cli/test/support/processes.js';
-import { launchChromium } from '../../../apps/web/test/support/browser.js';
 import { type BrowserBatchInput, decodeBrowserBatch } from '../src/node/browser-batch.js';
 import { type CapturedRequest, type PageSetup, startPostHogJsPage } from './support/posthog-js-page.js';
 

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTempDir, type TempDir } from '@elmo/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readJsonFile } from '../src/node/json-file.js';
 import { openSpool } from '../src/node/spool/disk-spool.js';
-import { makeTempDir } from '../src/testing/temp-dir.js';
 
 const WRITER = fileURLToPath(new URL('./fixtures/concurrent-writer.mjs', import.meta.url));
 const PROCESSES = 10;
@@ -19,17 +19,17 @@ function runWriter(args: string[]): Promise<number> {
   });
 }
 
-let temp: ReturnType<typeof makeTempDir>;
+let temp: TempDir;
 beforeEach(() => {
-  temp = makeTempDir();
+  temp = createTempDir();
 });
-afterEach(() => temp.cleanup());
+afterEach(() => temp.remove());
 
 describe('10 processes writing at once', () => {
   it('leave a valid config, spool and log with nothing lost', async () => {
-    const config = join(temp.dir, 'config', 'config.json');
-    const spool = join(temp.dir, 'state', 'spool.jsonl');
-    const log = join(temp.dir, 'state', 'events.log');
+    const config = join(temp.path, 'config', 'config.json');
+    const spool = join(temp.path, 'state', 'spool.jsonl');
+    const log = join(temp.path, 'state', 'events.log');
     const codes = await Promise.all(
       Array.from({ length: PROCESSES }, (_, id) => runWriter([config, spool, log, String(id), String(ROUNDS)])),
     );
@@ -51,7 +51,7 @@ describe('10 processes writing at once', () => {
     for (const file of [log, `${log}.1`]) {
       for (const line of readFileSync(file, 'utf8').trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
     }
-    const leftovers = readdirSync(join(temp.dir, 'state')).filter((f) => f.endsWith('.lock') || f.endsWith('.tmp'));
+    const leftovers = readdirSync(join(temp.path, 'state')).filter((f) => f.endsWith('.lock') || f.endsWith('.tmp'));
     expect(leftovers).toEqual([]);
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Sink, startSink } from '@elmo/posthog-sink';
+import { createTempDir, type TempDir } from '@elmo/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingEvent } from '../src/envelope.js';
 import { readLocalLog } from '../src/node/local-log.js';
@@ -9,20 +10,19 @@ import { isProcessAlive } from '../src/node/process-alive.js';
 import { openSpool } from '../src/node/spool/disk-spool.js';
 import { detachedSenderEntry, startDetachedSender } from '../src/node/spool/sender-launcher.js';
 import { TEST_CONSENT_NAMES } from '../src/testing/consent.js';
-import { makeTempDir } from '../src/testing/temp-dir.js';
 
 // Tests import the sources, but the detached sender runs the built entry file.
 const ENTRY = detachedSenderEntry().replace('/src/', '/dist/').replace(/\.ts$/, '.js');
 
-let temp: ReturnType<typeof makeTempDir>;
+let temp: TempDir;
 let sink: Sink;
 beforeEach(async () => {
-  temp = makeTempDir();
+  temp = createTempDir();
   sink = await startSink();
 });
 afterEach(async () => {
   await sink.close();
-  temp.cleanup();
+  temp.remove();
 });
 
 function events(count: number, prefix: string): OutgoingEvent[] {
@@ -37,9 +37,9 @@ function events(count: number, prefix: string): OutgoingEvent[] {
 
 function config(capMs = 5000) {
   return {
-    spoolPath: join(temp.dir, 'spool.jsonl'),
-    pidFile: join(temp.dir, 'sender.pid'),
-    logPath: join(temp.dir, 'events.log'),
+    spoolPath: join(temp.path, 'spool.jsonl'),
+    pidFile: join(temp.path, 'sender.pid'),
+    logPath: join(temp.path, 'events.log'),
     host: sink.url,
     apiKey: 'phc_test',
     capMs,
@@ -127,7 +127,7 @@ describe('the detached sender', () => {
   describe('asks consent again before every batch and every retry (SPEC §7)', () => {
     // The user's home, as the CLI hands it over: the sender reads the same files with the same rules.
     const consenting = (capMs = 8000) => {
-      const home = join(temp.dir, 'home');
+      const home = join(temp.path, 'home');
       mkdirSync(join(home, '.config', 'acme'), { recursive: true });
       const configFile = join(home, '.config', 'acme', 'config.json');
       writeFileSync(configFile, '{"telemetryChoice":"enabled"}\n');

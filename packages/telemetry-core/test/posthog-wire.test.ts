@@ -167,14 +167,19 @@ describe('through real posthog-node into the loopback sink', () => {
     for (const secret of secrets) expect(bytes).not.toContain(secret);
   });
 
-  it('keys the newsletter signup by the install id when telemetry is on', async () => {
-    const telemetry = client();
+  /** Submits the same newsletter signup whatever the consent, and returns the event the sink accepted. */
+  async function signUp(telemetry: ReturnType<typeof client>) {
     await telemetry.submitExplicit('signup', {
       set: { email: 'alice@example.com' },
       properties: { source: 'cli_init' },
       distinctIdWhenDisabled: 'alice@example.com',
     });
     const [event] = await sink.waitForEvents(1);
+    return event;
+  }
+
+  it('keys the newsletter signup by the install id when telemetry is on', async () => {
+    const event = await signUp(client());
     expect(event?.distinctId).toBe('install-1');
     expect(event?.properties).toMatchObject({
       source: 'cli_init',
@@ -184,13 +189,7 @@ describe('through real posthog-node into the loopback sink', () => {
   });
 
   it('keys the newsletter signup by the email, with no telemetry property, when telemetry is off', async () => {
-    const telemetry = client({ consent: () => CONSENT_OFF });
-    await telemetry.submitExplicit('signup', {
-      set: { email: 'alice@example.com' },
-      properties: { source: 'cli_init' },
-      distinctIdWhenDisabled: 'alice@example.com',
-    });
-    const [event] = await sink.waitForEvents(1);
+    const event = await signUp(client({ consent: () => CONSENT_OFF }));
     expect(event?.distinctId).toBe('alice@example.com');
     const own = Object.keys(event?.properties ?? {}).filter((k) => !k.startsWith('$'));
     expect(own).toEqual(['source']);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Sink, startSink } from '@elmo/posthog-sink';
+import { getFreePort } from '@elmo/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/track-and-shutdown.mjs', import.meta.url));
@@ -24,14 +24,6 @@ function timeShutdown(host: string): Promise<{ code: number | null; afterShutdow
       resolve({ code, afterShutdownMs: Date.now() - started });
     });
   });
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 let sink: Sink | undefined;
@@ -57,7 +49,7 @@ describe('a process that tracks and shuts down', () => {
   });
 
   it('exits within 1 s when the port is closed', async () => {
-    const result = await timeShutdown(`http://127.0.0.1:${await closedPort()}`);
+    const result = await timeShutdown(`http://127.0.0.1:${await getFreePort()}`);
     expect(result.code).toBe(0);
     expect(result.afterShutdownMs).toBeLessThan(1000);
   });

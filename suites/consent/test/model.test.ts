@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLocalLog } from '@elmo/telemetry-core/node';
+import { createRandom } from '@elmo/test-support';
+import { launchChromium } from '@elmo/test-support/browser';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../apps/web/test/support/browser.js';
 import { createLane, findViolations, type Lane } from './support/lane.js';
 import {
   CROSS_SITE,
@@ -42,18 +43,6 @@ const TAIL = 4;
 const GRACE_MS = 1000;
 // Long enough for the fast intervals below (flush 100 ms, usage 150 ms) and the CLI's detached sender.
 const SETTLE_MS = 250;
-
-/** A small seeded generator (mulberry32), so that a failing sequence can be replayed with its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Operation = { name: string; run(lane: Lane): Promise<void> | void };
 
@@ -211,7 +200,8 @@ describe('consent model: no byte leaves while any opt-out is in force', () => {
   });
 
   it(`holds over ${SEQUENCES} generated sequences (seed ${SEED})`, async () => {
-    const next = random(SEED);
+    // Seeded, so that a failing sequence can be replayed with its seed.
+    const next = createRandom(SEED);
     const plans = Array.from({ length: SEQUENCES }, (_, index) => ({
       index,
       restart: restartAt(index),

@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
-import { describe, expect, it } from 'vitest';
-import { useE2E } from '../../../apps/cli/test/support/fixture.js';
-import { checkInert, checkRefusedInOneLine, checkWorksWithWarning, linesOf } from './support/bad-input.js';
-import { runCell } from './support/cell.js';
+import { useE2E } from '@elmo/test-support/vitest';
+import { describe, expect } from 'vitest';
+import { checkInert, checkRefusedInOneLine, checkWorksWithWarning, cliCase, linesOf } from './support/bad-input.js';
 
 // Bad input to the CLI, part 2: the deployment `.env` and folder (corrupt, oversized, truncated, wrong-typed,
 // misplaced, CRLF and quoted) and ten processes writing both files at once (SPEC §10: nothing corrupted).
@@ -23,124 +22,106 @@ describe('bad input: deployment .env and folder', () => {
     ],
   ];
   for (const [label, content] of corruptEnvs) {
-    it(`.env ${label}`, async () => {
-      await runCell('bad-input', `.env ${label}`, 'cli', async (cell) => {
-        const { home } = e2e;
-        home.writeConfig(NOTICE_SEEN);
-        mkdirSync(home.deployDir, { recursive: true });
-        const bytes = content();
-        writeFileSync(home.envFile, bytes);
-        checkWorksWithWarning(cell, 'status', await home.run(['status']), home.envFile);
-        checkRefusedInOneLine(cell, 'init', await home.run(['init', '--yes']), home.envFile);
-        checkRefusedInOneLine(cell, 'telemetry enable', await home.run(['telemetry', 'enable']), home.envFile);
-        cell.check('the file is unchanged, byte for byte', () =>
-          expect(readFileSync(home.envFile).equals(bytes)).toBe(true),
-        );
-        await checkInert(cell, home, e2e.sink);
-      });
+    cliCase(e2e, `.env ${label}`, async (cell, home) => {
+      home.writeConfig(NOTICE_SEEN);
+      mkdirSync(home.deployDir, { recursive: true });
+      const bytes = content();
+      writeFileSync(home.envFile, bytes);
+      checkWorksWithWarning(cell, 'status', await home.run(['status']), home.envFile);
+      checkRefusedInOneLine(cell, 'init', await home.run(['init', '--yes']), home.envFile);
+      checkRefusedInOneLine(cell, 'telemetry enable', await home.run(['telemetry', 'enable']), home.envFile);
+      cell.check('the file is unchanged, byte for byte', () =>
+        expect(readFileSync(home.envFile).equals(bytes)).toBe(true),
+      );
+      await checkInert(cell, home, e2e.sink);
     });
   }
 
-  it('.env truncated mid-line', async () => {
-    await runCell('bad-input', '.env truncated mid-line', 'cli', async (cell) => {
-      const { home } = e2e;
-      home.writeConfig(NOTICE_SEEN);
-      const init = await home.run(['init', '--yes']);
-      cell.check('init exits 0', () => expect(init.code).toBe(0));
-      const full = readFileSync(home.envFile, 'utf8');
-      const id = /DEPLOYMENT_ID=(\S+)/.exec(full)?.[1];
-      // Cut inside the last line (the worker token), as a disk-full or interrupted copy would.
-      const truncated = full.slice(0, full.lastIndexOf('=') + 5);
-      writeFileSync(home.envFile, truncated);
-      const status = await home.run(['telemetry', 'status', '--json']);
-      cell.check('status still reads the complete lines (the deployment id)', () => {
-        expect(status.code).toBe(0);
-        expect(JSON.parse(status.stdout).deploymentId).toBe(id);
-      });
-      const again = await home.run(['init', '--yes']);
-      const after = readFileSync(home.envFile, 'utf8');
-      cell.check('init keeps every existing line and the deployment id', () => {
-        expect(again.code).toBe(0);
-        expect(after.startsWith(truncated)).toBe(true);
-        expect(again.stdout).toMatch(/DEPLOYMENT_ID \S+ \(kept\)/);
-      });
-      cell.note('Fallback: dotenv reads the complete lines; the cut line is kept as written (not repaired).');
+  cliCase(e2e, '.env truncated mid-line', async (cell, home) => {
+    home.writeConfig(NOTICE_SEEN);
+    const init = await home.run(['init', '--yes']);
+    cell.check('init exits 0', () => expect(init.code).toBe(0));
+    const full = readFileSync(home.envFile, 'utf8');
+    const id = /DEPLOYMENT_ID=(\S+)/.exec(full)?.[1];
+    // Cut inside the last line (the worker token), as a disk-full or interrupted copy would.
+    const truncated = full.slice(0, full.lastIndexOf('=') + 5);
+    writeFileSync(home.envFile, truncated);
+    const status = await home.run(['telemetry', 'status', '--json']);
+    cell.check('status still reads the complete lines (the deployment id)', () => {
+      expect(status.code).toBe(0);
+      expect(JSON.parse(status.stdout).deploymentId).toBe(id);
     });
+    const again = await home.run(['init', '--yes']);
+    const after = readFileSync(home.envFile, 'utf8');
+    cell.check('init keeps every existing line and the deployment id', () => {
+      expect(again.code).toBe(0);
+      expect(after.startsWith(truncated)).toBe(true);
+      expect(again.stdout).toMatch(/DEPLOYMENT_ID \S+ \(kept\)/);
+    });
+    cell.note('Fallback: dotenv reads the complete lines; the cut line is kept as written (not repaired).');
   });
 
-  it('.env with wrong-typed values', async () => {
-    await runCell('bad-input', '.env wrong-typed values', 'cli', async (cell) => {
-      const { home } = e2e;
-      home.writeConfig(NOTICE_SEEN);
-      mkdirSync(home.deployDir, { recursive: true });
-      const text = 'DEPLOYMENT_ID=3f1c6a3e-8a51-4c55-9f5e-0a0c6f0b8d11\nDISABLE_TELEMETRY=maybe\nELMO_PORT=eighty\n';
-      writeFileSync(home.envFile, text);
-      const status = await home.run(['status', '--json']);
-      const report = JSON.parse(status.stdout || '{}');
-      cell.check('DISABLE_TELEMETRY=maybe disables (one truthy parser: anything but empty/0/false/no/off)', () => {
-        expect(report.telemetry).toMatchObject({ enabled: false, source: 'deployment-env' });
-      });
-      cell.check('status ignores a bad ELMO_PORT and shows the default', () => {
-        expect(status.code).toBe(0);
-        expect(report.url).toBe('http://localhost:1515');
-      });
-      const start = await home.run(['start']);
-      cell.check('start refuses the bad port in one line (exit 2)', () => {
-        expect(start.code).toBe(2);
-        expect(linesOf(start.stderr)).toHaveLength(1);
-      });
-      cell.check('the file is unchanged', () => expect(readFileSync(home.envFile, 'utf8')).toBe(text));
-      await checkInert(cell, home, e2e.sink);
+  cliCase(e2e, '.env wrong-typed values', async (cell, home) => {
+    home.writeConfig(NOTICE_SEEN);
+    mkdirSync(home.deployDir, { recursive: true });
+    const text = 'DEPLOYMENT_ID=3f1c6a3e-8a51-4c55-9f5e-0a0c6f0b8d11\nDISABLE_TELEMETRY=maybe\nELMO_PORT=eighty\n';
+    writeFileSync(home.envFile, text);
+    const status = await home.run(['status', '--json']);
+    const report = JSON.parse(status.stdout || '{}');
+    cell.check('DISABLE_TELEMETRY=maybe disables (one truthy parser: anything but empty/0/false/no/off)', () => {
+      expect(report.telemetry).toMatchObject({ enabled: false, source: 'deployment-env' });
     });
+    cell.check('status ignores a bad ELMO_PORT and shows the default', () => {
+      expect(status.code).toBe(0);
+      expect(report.url).toBe('http://localhost:1515');
+    });
+    const start = await home.run(['start']);
+    cell.check('start refuses the bad port in one line (exit 2)', () => {
+      expect(start.code).toBe(2);
+      expect(linesOf(start.stderr)).toHaveLength(1);
+    });
+    cell.check('the file is unchanged', () => expect(readFileSync(home.envFile, 'utf8')).toBe(text));
+    await checkInert(cell, home, e2e.sink);
   });
 
-  it('.env is a folder', async () => {
-    await runCell('bad-input', '.env is a folder (unreadable)', 'cli', async (cell) => {
-      const { home } = e2e;
-      home.writeConfig(NOTICE_SEEN);
-      mkdirSync(home.envFile, { recursive: true });
-      checkWorksWithWarning(cell, 'status', await home.run(['status']), home.envFile);
-      checkRefusedInOneLine(cell, 'init', await home.run(['init', '--yes']), home.envFile);
-      await checkInert(cell, home, e2e.sink);
-    });
+  cliCase(e2e, '.env is a folder (unreadable)', async (cell, home) => {
+    home.writeConfig(NOTICE_SEEN);
+    mkdirSync(home.envFile, { recursive: true });
+    checkWorksWithWarning(cell, 'status', await home.run(['status']), home.envFile);
+    checkRefusedInOneLine(cell, 'init', await home.run(['init', '--yes']), home.envFile);
+    await checkInert(cell, home, e2e.sink);
   });
 
-  it('deployment folder is a file', async () => {
-    await runCell('bad-input', 'deployment folder is a file', 'cli', async (cell) => {
-      const { home } = e2e;
-      home.writeConfig(NOTICE_SEEN);
-      writeFileSync(home.deployDir, 'not a folder');
-      const envFile = join(home.deployDir, '.env');
-      checkWorksWithWarning(cell, 'status', await home.run(['status']), envFile);
-      checkRefusedInOneLine(cell, 'init', await home.run(['init', '--yes']), envFile);
-      checkRefusedInOneLine(cell, 'telemetry disable', await home.run(['telemetry', 'disable']), envFile);
-      cell.check('the file is unchanged', () => expect(readFileSync(home.deployDir, 'utf8')).toBe('not a folder'));
-      await checkInert(cell, home, e2e.sink);
-    });
+  cliCase(e2e, 'deployment folder is a file', async (cell, home) => {
+    home.writeConfig(NOTICE_SEEN);
+    writeFileSync(home.deployDir, 'not a folder');
+    const envFile = join(home.deployDir, '.env');
+    checkWorksWithWarning(cell, 'status', await home.run(['status']), envFile);
+    checkRefusedInOneLine(cell, 'init', await home.run(['init', '--yes']), envFile);
+    checkRefusedInOneLine(cell, 'telemetry disable', await home.run(['telemetry', 'disable']), envFile);
+    cell.check('the file is unchanged', () => expect(readFileSync(home.deployDir, 'utf8')).toBe('not a folder'));
+    await checkInert(cell, home, e2e.sink);
   });
 
-  it('.env with CRLF line ends and quoted values', async () => {
-    await runCell('bad-input', '.env with CRLF line ends and quoted values', 'cli', async (cell) => {
-      const { home } = e2e;
-      home.writeConfig(NOTICE_SEEN);
-      mkdirSync(home.deployDir, { recursive: true });
-      const id = '3f1c6a3e-8a51-4c55-9f5e-0a0c6f0b8d11';
-      const keep = `# written on Windows\r\nDEPLOYMENT_ID="${id}"\r\nOTHER='single quoted # not a comment'\r\n`;
-      writeFileSync(home.envFile, `${keep}DISABLE_TELEMETRY='1'\r\n`);
-      const status = await home.run(['telemetry', 'status', '--json']);
-      const report = JSON.parse(status.stdout || '{}');
-      cell.check('the quoted deployment id is read without quotes or CR', () => expect(report.deploymentId).toBe(id));
-      cell.check("DISABLE_TELEMETRY='1' disables", () => {
-        expect(report).toMatchObject({ enabled: false, source: 'deployment-env' });
-      });
-      const enable = await home.run(['telemetry', 'enable']);
-      cell.check('telemetry enable removes only that line, keeping CRLF, quotes and comments', () => {
-        expect(enable.code).toBe(0);
-        expect(readFileSync(home.envFile, 'utf8')).toBe(keep);
-      });
-      const after = JSON.parse((await home.run(['telemetry', 'status', '--json'])).stdout || '{}');
-      cell.check('status now says enabled', () => expect(after.enabled).toBe(true));
+  cliCase(e2e, '.env with CRLF line ends and quoted values', async (cell, home) => {
+    home.writeConfig(NOTICE_SEEN);
+    mkdirSync(home.deployDir, { recursive: true });
+    const id = '3f1c6a3e-8a51-4c55-9f5e-0a0c6f0b8d11';
+    const keep = `# written on Windows\r\nDEPLOYMENT_ID="${id}"\r\nOTHER='single quoted # not a comment'\r\n`;
+    writeFileSync(home.envFile, `${keep}DISABLE_TELEMETRY='1'\r\n`);
+    const status = await home.run(['telemetry', 'status', '--json']);
+    const report = JSON.parse(status.stdout || '{}');
+    cell.check('the quoted deployment id is read without quotes or CR', () => expect(report.deploymentId).toBe(id));
+    cell.check("DISABLE_TELEMETRY='1' disables", () => {
+      expect(report).toMatchObject({ enabled: false, source: 'deployment-env' });
     });
+    const enable = await home.run(['telemetry', 'enable']);
+    cell.check('telemetry enable removes only that line, keeping CRLF, quotes and comments', () => {
+      expect(enable.code).toBe(0);
+      expect(readFileSync(home.envFile, 'utf8')).toBe(keep);
+    });
+    const after = JSON.parse((await home.run(['telemetry', 'status', '--json'])).stdout || '{}');
+    cell.check('status now says enabled', () => expect(after.enabled).toBe(true));
   });
 });
 
@@ -148,9 +129,10 @@ describe('bad input: concurrent writers', () => {
   const e2e = useE2E();
   const RUNS = 10;
 
-  it(`${RUNS} concurrent telemetry enable / disable / init on one deployment`, async () => {
-    await runCell('bad-input', `${RUNS} concurrent telemetry enable / disable / init`, 'cli', async (cell) => {
-      const { home } = e2e;
+  cliCase(
+    e2e,
+    `${RUNS} concurrent telemetry enable / disable / init`,
+    async (cell, home) => {
       home.writeConfig({ ...NOTICE_SEEN, keep: 'me' });
       mkdirSync(home.deployDir, { recursive: true });
       const id = '3f1c6a3e-8a51-4c55-9f5e-0a0c6f0b8d11';
@@ -188,12 +170,14 @@ describe('bad input: concurrent writers', () => {
       cell.check('status still reads both files', () => {
         expect(status).toMatchObject({ configState: 'ok', envState: 'ok', deploymentId: id });
       });
-    });
-  }, 60_000);
+    },
+    60_000,
+  );
 
-  it(`${RUNS} concurrent init on a fresh folder agree on one deployment id`, async () => {
-    await runCell('bad-input', `${RUNS} concurrent init on a fresh folder`, 'cli', async (cell) => {
-      const { home } = e2e;
+  cliCase(
+    e2e,
+    `${RUNS} concurrent init on a fresh folder`,
+    async (cell, home) => {
       home.writeConfig(NOTICE_SEEN);
       const runs = await Promise.all(
         Array.from({ length: RUNS }, () => home.run(['init', '--yes'], { timeoutMs: 30_000 })),
@@ -211,6 +195,7 @@ describe('bad input: concurrent writers', () => {
         expect(printed.map((m) => m?.[1]?.slice(0, 8))).toEqual(runs.map(() => stored));
         expect(printed.filter((m) => m?.[2] === 'new')).toHaveLength(1);
       });
-    });
-  }, 60_000);
+    },
+    60_000,
+  );
 });

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { WebServer } from '@elmo/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebServer } from '../../../apps/web/test/support/processes.js';
 import { apiCases } from './support/api-cases.js';
 import { Cell, runCell, runCells } from './support/cell.js';
 import { createDeployment, startDeploymentWeb, type TestDeployment } from './support/deployment.js';

@@ -1,8 +1,7 @@
+import { type ManagedProcess, waitUntil } from '@elmo/test-support';
+import { launchChromium } from '@elmo/test-support/browser';
+import { type PostgresServer, startPostgres } from '@elmo/test-support/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../../apps/cli/test/support/processes.js';
-import { launchChromium } from '../../../apps/web/test/support/browser.js';
-import { type PostgresServer, startPostgres } from '../../../apps/web/test/support/postgres.js';
-import type { ManagedProcess } from '../../../apps/web/test/support/processes.js';
 import { runCell } from './support/cell.js';
 import { generateCorpus, type Secret } from './support/corpus.js';
 import {

@@ -1,8 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { type LoopbackServer, listenOnLoopback, type ManagedProcess, waitUntil } from '@elmo/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../../apps/cli/test/support/processes.js';
-import type { ManagedProcess } from '../../../apps/web/test/support/processes.js';
 import { runCell } from './support/cell.js';
 import { createDeployment, startDeploymentWorker, stopMeasured, type TestDeployment } from './support/deployment.js';
 import { type SwitchableSink, startSwitchableSink } from './support/switchable-sink.js';
@@ -18,20 +16,12 @@ import { isCapture, readLog, requestUuids } from './support/wire.js';
 // ("dropped, delivery failed"), so the difference is the deadline path alone.
 
 /** A stand-in for the web app: every job claim is answered "no job" (204), so the worker becomes ready. */
-async function startStubWeb(): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((_request, response) => {
-    response.writeHead(204).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+function startStubWeb(): Promise<LoopbackServer> {
+  return listenOnLoopback(
+    createServer((_request, response) => {
+      response.writeHead(204).end();
+    }),
+  );
 }
 
 describe('product bugs', () => {

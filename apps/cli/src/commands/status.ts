@@ -1,7 +1,7 @@
 import { ELMO } from '@elmo/elmo-telemetry';
 import type { ConsentDecision } from '@elmo/telemetry-core';
 import { Command, Option } from 'commander';
-import { type CommandContext, dirOption, printLines } from '../command-context.js';
+import { type CommandContext, dirOption, printReport } from '../command-context.js';
 import { deploymentDirFor, isUnusable, readDeployment } from '../deployment/deployment.js';
 import { parsePort } from '../deployment/port.js';
 import { readRunState } from '../deployment/running.js';
@@ -78,9 +78,7 @@ function formatStatus(report: StatusReport): string[] {
 
 /** `elmo status`: is there a deployment, is it running, its URL and the telemetry state. Fast and local. */
 export async function runStatus(context: CommandContext, options: StatusOptions): Promise<void> {
-  const report = readStatus(context, options);
-  if (options.json) context.deps.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else printLines(context.deps, formatStatus(report));
+  printReport(context.deps, readStatus(context, options), options.json, formatStatus);
 }
 
 /** Declares `elmo status` (alias `st`). */

@@ -3,7 +3,7 @@ import type { LogEntry } from '@elmo/telemetry-core';
 import { readLocalLog } from '@elmo/telemetry-core/node';
 import { Command, Option } from 'commander';
 import { CliError, USAGE_EXIT_CODE } from '../cli-error.js';
-import { type CommandContext, dirOption, printLines } from '../command-context.js';
+import { type CommandContext, dirOption, printReport } from '../command-context.js';
 
 /** Options of `elmo telemetry log`. */
 export interface TelemetryLogOptions {
@@ -34,15 +34,11 @@ export async function runTelemetryLog(context: CommandContext, options: Telemetr
   const count = parseLines(options.lines);
   const logFile = cliPaths(deps.env, deps.homedir).logFile;
   const entries = readLocalLog(logFile, count);
-  if (options.json) {
-    deps.stdout(`${JSON.stringify(entries, null, 2)}\n`);
-    return;
-  }
-  if (entries.length === 0) {
-    printLines(deps, [`No telemetry events recorded yet (${logFile}).`]);
-    return;
-  }
-  printLines(deps, [...entries.map(formatEntry), `(${entries.length} latest from ${logFile})`]);
+  printReport(deps, entries, options.json, (latest) =>
+    latest.length === 0
+      ? [`No telemetry events recorded yet (${logFile}).`]
+      : [...latest.map(formatEntry), `(${latest.length} latest from ${logFile})`],
+  );
 }
 
 /** Declares `elmo telemetry log`. */

@@ -9,7 +9,7 @@ import {
 } from '@elmo/telemetry-core';
 import { maskId, openSpool } from '@elmo/telemetry-core/node';
 import { Command, Option } from 'commander';
-import { type CommandContext, dirOption, printLines } from '../command-context.js';
+import { type CommandContext, dirOption, printReport } from '../command-context.js';
 import { deploymentDirFor, isUnusable, readDeployment } from '../deployment/deployment.js';
 import { describeFileProblem } from '../file-problem.js';
 import { readConsentSnapshot } from '../telemetry/consent-snapshot.js';
@@ -99,9 +99,7 @@ function formatReport(report: TelemetryStatusReport): string[] {
 
 /** `elmo telemetry status`: the decision, its source and reason, both ids, the files and the destination. */
 export async function runTelemetryStatus(context: CommandContext, options: TelemetryStatusOptions): Promise<void> {
-  const report = readTelemetryStatus(context, options);
-  if (options.json) context.deps.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else printLines(context.deps, formatReport(report));
+  printReport(context.deps, readTelemetryStatus(context, options), options.json, formatReport);
 }
 
 /** Declares `elmo telemetry status`. */

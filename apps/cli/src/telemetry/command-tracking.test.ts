@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDeps, runInProcess, type TestDeps, writeUserConfig } from '../testing/test-deps.js';
+import { createNoticeSeenDeps, runInProcess, type TestDeps, writeUserConfig } from '../testing/test-deps.js';
 
 describe('cli_command through commander hooks', () => {
   let deps: TestDeps;
   beforeEach(() => {
-    deps = createTestDeps();
-    writeUserConfig(deps, { noticeVersion: 1 });
+    deps = createNoticeSeenDeps();
   });
   afterEach(() => deps.cleanup());
 

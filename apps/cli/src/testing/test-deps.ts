@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMemorySender, type MemorySender } from '@elmo/telemetry-core/testing';
+import { createTempDir } from '@elmo/test-support';
 import type { CliDeps } from '../deps.js';
 import type { Prompter } from '../prompts/prompter.js';
 import { createCommandTracker } from '../telemetry/command-tracking.js';
@@ -53,9 +53,17 @@ export function writeUserConfig(deps: TestDeps, data: Record<string, unknown>): 
   return file;
 }
 
+/** TestDeps of someone who has already seen the first-run notice: commands run as on every day after the first. */
+export function createNoticeSeenDeps(): TestDeps {
+  const deps = createTestDeps();
+  writeUserConfig(deps, { noticeVersion: 1 });
+  return deps;
+}
+
 /** Creates TestDeps: a fresh temp HOME and deployment folder, no TTY, not CI, a fixed clock. */
 export function createTestDeps(overrides: Partial<CliDeps> = {}): TestDeps {
-  const root = mkdtempSync(join(tmpdir(), 'elmo-cli-unit-'));
+  const temp = createTempDir('elmo-cli-unit-');
+  const root = temp.path;
   const home = join(root, 'home');
   mkdirSync(home);
   const out: string[] = [];
@@ -83,7 +91,7 @@ export function createTestDeps(overrides: Partial<CliDeps> = {}): TestDeps {
     secret: () => 'test-secret-test-secret-test-secret',
     senderCapMs: 1000,
     onInterrupt: () => () => {},
-    cleanup: () => rmSync(root, { recursive: true, force: true }),
+    cleanup: temp.remove,
     ...overrides,
   };
 }

@@ -1,71 +1,32 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { type FormEvent, useId, useState } from 'react';
+import type { FormEvent } from 'react';
 import { callApi } from '../lib/api-client';
 import { plural } from '../lib/format';
-import { BRAND_NAME_MAX, checkBrandName } from '../lib/validation';
-import { FieldError } from './field-error';
+import { checkBrandName } from '../lib/validation';
+import { BrandNameField } from './brand-name-field';
+import { useInlineEdit } from './use-inline-edit';
 
 /** A brand's title with rename (inline) and delete (with a confirmation step). */
 export function BrandHeader({ id, name, promptCount }: { id: string; name: string; promptCount: number }) {
-  const router = useRouter();
-  const inputId = useId();
-  const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view');
-  const [draft, setDraft] = useState(name);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const edit = useInlineEdit(name);
+  const { mode, draft, error, busy } = edit;
 
-  async function rename(event: FormEvent) {
-    event.preventDefault();
-    const check = checkBrandName(draft);
-    if (!check.ok) return setError(check.message);
-    setBusy(true);
-    const result = await callApi(`/api/brands/${id}`, { method: 'PATCH', body: { name: check.value } });
-    setBusy(false);
-    if (!result.ok) return setError(result.message);
-    setError(null);
-    setMode('view');
-    router.refresh();
-  }
+  const rename = (event: FormEvent) =>
+    edit.save(event, checkBrandName(draft), (value) =>
+      callApi(`/api/brands/${id}`, { method: 'PATCH', body: { name: value } }),
+    );
+  // The brand's page is gone with it: back to the list.
+  const remove = () => edit.remove(() => callApi(`/api/brands/${id}`, { method: 'DELETE' }), '/');
 
-  async function remove() {
-    setBusy(true);
-    const result = await callApi(`/api/brands/${id}`, { method: 'DELETE' });
-    setBusy(false);
-    if (!result.ok) return setError(result.message);
-    router.push('/');
-    router.refresh();
-  }
-
-  if (mode === 'rename') {
+  if (mode === 'edit') {
     return (
       <form className="inline-form title-form" onSubmit={rename} noValidate>
-        <div className="field">
-          <label htmlFor={inputId}>Brand name</label>
-          <input
-            id={inputId}
-            value={draft}
-            maxLength={BRAND_NAME_MAX * 2}
-            autoComplete="off"
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? `${inputId}-error` : undefined}
-            onChange={(event) => setDraft(event.target.value)}
-          />
-          <FieldError id={`${inputId}-error`} message={error} />
-        </div>
+        <BrandNameField value={draft} error={error} onChange={edit.setDraft} />
         <button type="submit" className="button primary" disabled={busy}>
           Save name
         </button>
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            setMode('view');
-            setDraft(name);
-            setError(null);
-          }}
-        >
+        <button type="button" className="button" onClick={edit.cancelEdit}>
           Cancel
         </button>
       </form>
@@ -86,23 +47,16 @@ export function BrandHeader({ id, name, promptCount }: { id: string; name: strin
             <button type="button" className="button danger" onClick={remove} disabled={busy}>
               Yes, delete brand
             </button>
-            <button type="button" className="button" onClick={() => setMode('view')}>
+            <button type="button" className="button" onClick={() => edit.setMode('view')}>
               Keep it
             </button>
           </fieldset>
         ) : (
           <>
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                setDraft(name);
-                setMode('rename');
-              }}
-            >
+            <button type="button" className="button" onClick={edit.startEdit}>
               Rename
             </button>
-            <button type="button" className="button danger-outline" onClick={() => setMode('confirm-delete')}>
+            <button type="button" className="button danger-outline" onClick={() => edit.setMode('confirm-delete')}>
               Delete brand
             </button>
           </>

@@ -1,10 +1,12 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId } from 'react';
 import { callApi } from '../lib/api-client';
 import { checkPromptText, PROMPT_TEXT_MAX } from '../lib/validation';
 import { FieldError } from './field-error';
+import { useCreateForm } from './use-create-form';
+import { useInlineEdit } from './use-inline-edit';
 
 /** A prompt as the brand page hands it over, with dates already formatted. */
 export interface PromptView {
@@ -46,22 +48,11 @@ function PromptTextField(props: {
 
 function AddPromptForm({ brandId }: { brandId: string }) {
   const router = useRouter();
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const check = checkPromptText(text);
-    if (!check.ok) return setError(check.message);
-    setBusy(true);
-    const result = await callApi(`/api/brands/${brandId}/prompts`, { method: 'POST', body: { text: check.value } });
-    setBusy(false);
-    if (!result.ok) return setError(result.message);
-    setText('');
-    setError(null);
-    router.refresh();
-  }
+  const { text, setText, error, busy, submit } = useCreateForm(
+    checkPromptText,
+    (value) => callApi(`/api/brands/${brandId}/prompts`, { method: 'POST', body: { text: value } }),
+    () => router.refresh(),
+  );
 
   return (
     <form className="stack-form" onSubmit={submit} noValidate>
@@ -76,32 +67,14 @@ function AddPromptForm({ brandId }: { brandId: string }) {
 }
 
 function PromptItem({ prompt, index }: { prompt: PromptView; index: number }) {
-  const router = useRouter();
-  const [mode, setMode] = useState<'view' | 'edit' | 'confirm-delete'>('view');
-  const [draft, setDraft] = useState(prompt.text);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const edit = useInlineEdit(prompt.text);
+  const { mode, draft, error, busy } = edit;
 
-  async function save(event: FormEvent) {
-    event.preventDefault();
-    const check = checkPromptText(draft);
-    if (!check.ok) return setError(check.message);
-    setBusy(true);
-    const result = await callApi(`/api/prompts/${prompt.id}`, { method: 'PATCH', body: { text: check.value } });
-    setBusy(false);
-    if (!result.ok) return setError(result.message);
-    setError(null);
-    setMode('view');
-    router.refresh();
-  }
-
-  async function remove() {
-    setBusy(true);
-    const result = await callApi(`/api/prompts/${prompt.id}`, { method: 'DELETE' });
-    setBusy(false);
-    if (!result.ok) return setError(result.message);
-    router.refresh();
-  }
+  const save = (event: FormEvent) =>
+    edit.save(event, checkPromptText(draft), (value) =>
+      callApi(`/api/prompts/${prompt.id}`, { method: 'PATCH', body: { text: value } }),
+    );
+  const remove = () => edit.remove(() => callApi(`/api/prompts/${prompt.id}`, { method: 'DELETE' }));
 
   const label = `Prompt ${index + 1}`;
   if (mode === 'edit') {
@@ -112,22 +85,14 @@ function PromptItem({ prompt, index }: { prompt: PromptView; index: number }) {
             label={`Edit prompt ${index + 1}`}
             value={draft}
             error={error}
-            onChange={setDraft}
+            onChange={edit.setDraft}
             autoFocus
           />
           <div className="actions">
             <button type="submit" className="button primary" disabled={busy}>
               Save
             </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                setMode('view');
-                setDraft(prompt.text);
-                setError(null);
-              }}
-            >
+            <button type="button" className="button" onClick={edit.cancelEdit}>
               Cancel
             </button>
           </div>
@@ -150,7 +115,7 @@ function PromptItem({ prompt, index }: { prompt: PromptView; index: number }) {
             <button type="button" className="button danger" onClick={remove} disabled={busy}>
               Yes, delete
             </button>
-            <button type="button" className="button" onClick={() => setMode('view')}>
+            <button type="button" className="button" onClick={() => edit.setMode('view')}>
               Keep it
             </button>
           </>
@@ -160,10 +125,7 @@ function PromptItem({ prompt, index }: { prompt: PromptView; index: number }) {
               type="button"
               className="button small"
               aria-label={`Edit ${label.toLowerCase()}`}
-              onClick={() => {
-                setDraft(prompt.text);
-                setMode('edit');
-              }}
+              onClick={edit.startEdit}
             >
               Edit
             </button>
@@ -171,7 +133,7 @@ function PromptItem({ prompt, index }: { prompt: PromptView; index: number }) {
               type="button"
               className="button small danger-outline"
               aria-label={`Delete ${label.toLowerCase()}`}
-              onClick={() => setMode('confirm-delete')}
+              onClick={() => edit.setMode('confirm-delete')}
             >
               Delete
             </button>

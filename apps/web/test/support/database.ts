@@ -1,8 +1,8 @@
 import { join } from 'node:path';
+import { createTempDir } from '@elmo/test-support';
 import { type Database, openPglite, openPostgres } from '../../src/server/db/database';
 import { createRepositories, type Repositories } from '../../src/server/repositories';
 import type { JobPolicy } from '../../src/server/repositories/reports';
-import { createTempDir } from './temp-dir';
 
 /** The committed migrations, as `next start` applies them. */
 export const migrationsDir = join(import.meta.dirname, '..', '..', 'drizzle');

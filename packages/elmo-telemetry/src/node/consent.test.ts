@@ -1,33 +1,29 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConsentLock, TelemetryMode } from '@elmo/telemetry-core';
+import { createTempDir, type TempDir } from '@elmo/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createElmoConsent, saveElmoTelemetryChoice } from './consent.js';
 
 // Real files in a temp folder: a home with the user config, a deployment .env and a policy file.
-let temp: { dir: string; cleanup(): void } | undefined;
-const makeTempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'elmo-consent-'));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-};
+let temp: TempDir | undefined;
 let home: string;
 let configFile: string;
 let envFile: string;
 let policyFile: string;
 function freshFolders() {
-  temp?.cleanup();
-  const t = makeTempDir();
+  temp?.remove();
+  const t = createTempDir('elmo-consent-');
   temp = t;
-  home = join(t.dir, 'home');
+  home = join(t.path, 'home');
   configFile = join(home, '.config', 'elmo', 'config.json');
-  envFile = join(t.dir, 'deployment', '.env');
-  policyFile = join(t.dir, 'policy.json');
+  envFile = join(t.path, 'deployment', '.env');
+  policyFile = join(t.path, 'policy.json');
   mkdirSync(join(home, '.config', 'elmo'), { recursive: true });
-  mkdirSync(join(t.dir, 'deployment'), { recursive: true });
+  mkdirSync(join(t.path, 'deployment'), { recursive: true });
 }
 beforeEach(freshFolders);
-afterEach(() => temp?.cleanup());
+afterEach(() => temp?.remove());
 
 interface Setup {
   env?: Record<string, string>;

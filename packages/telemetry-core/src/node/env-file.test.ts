@@ -1,16 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createTempDir, type TempDir } from '@elmo/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../testing/temp-dir.js';
 import { changeEnvFile, EnvValueError, editEnvText, readEnvFile, updateEnvFile } from './env-file.js';
 import { FileStateError } from './json-file.js';
 import { createLiveReader } from './live-file.js';
 
-let temp: ReturnType<typeof makeTempDir>;
+let temp: TempDir;
 beforeEach(() => {
-  temp = makeTempDir();
+  temp = createTempDir();
 });
-afterEach(() => temp.cleanup());
+afterEach(() => temp.remove());
 
 const SAMPLE = `# Elmo deployment
 DEPLOYMENT_ID=3f2504e0-4f89-41d3-9a0c-0305e82c3301
@@ -55,7 +55,7 @@ describe('editEnvText', () => {
 
 describe('.env files', () => {
   it('reads values with dotenv’s parser, including quotes, export and CRLF', () => {
-    const path = join(temp.dir, '.env');
+    const path = join(temp.path, '.env');
     writeFileSync(path, SAMPLE.replaceAll('\n', '\r\n'));
     const state = readEnvFile(path);
     expect(state.status).toBe('ok');
@@ -68,7 +68,7 @@ describe('.env files', () => {
   });
 
   it('updates a file keeping comments and order', () => {
-    const path = join(temp.dir, '.env');
+    const path = join(temp.path, '.env');
     writeFileSync(path, SAMPLE);
     updateEnvFile(path, { DISABLE_TELEMETRY: '1' });
     updateEnvFile(path, { DISABLE_TELEMETRY: null });
@@ -76,7 +76,7 @@ describe('.env files', () => {
   });
 
   it('refuses to rewrite a binary or oversized file', () => {
-    const path = join(temp.dir, '.env');
+    const path = join(temp.path, '.env');
     writeFileSync(path, Buffer.from([0x41, 0x3d, 0x00, 0x01]));
     expect(readEnvFile(path).status).toBe('corrupt');
     expect(() => updateEnvFile(path, { DISABLE_TELEMETRY: '1' })).toThrow(FileStateError);
@@ -87,7 +87,7 @@ describe('.env files', () => {
 
 describe('live reading', () => {
   it('serves a cached value within its interval, and the new one after invalidate()', () => {
-    const path = join(temp.dir, '.env');
+    const path = join(temp.path, '.env');
     writeFileSync(path, 'A=1\n');
     const read = createLiveReader(path, readEnvFile, 60_000);
     expect(read()).toMatchObject({ values: { A: '1' } });
@@ -101,7 +101,7 @@ describe('live reading', () => {
 describe('changeEnvFile', () => {
   let path: string;
   beforeEach(() => {
-    path = join(temp.dir, 'deploy', '.env');
+    path = join(temp.path, 'deploy', '.env');
   });
 
   it('creates a missing file with its header and reports what changed', () => {

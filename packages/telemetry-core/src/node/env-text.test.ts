@@ -1,16 +1,11 @@
+import { createRandom } from '@elmo/test-support';
 import { parse } from 'dotenv';
 import { describe, expect, it } from 'vitest';
 import { EnvValueError, editEnvText, formatEnvValue } from './env-text.js';
 
-// A small seeded generator (mulberry32): the same seed gives the same cases, so a failure names its reproduction.
+// A seeded generator: the same seed gives the same cases, so a failure names its reproduction.
 function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = createRandom(seed);
   const int = (max: number) => Math.floor(next() * max);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
   return { next, int, pick };

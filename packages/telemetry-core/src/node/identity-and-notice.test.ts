@@ -1,19 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createTempDir, type TempDir } from '@elmo/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConsentDecision } from '../consent.js';
-import { makeTempDir } from '../testing/temp-dir.js';
 import { isNoticeDue, recordNoticeShown } from './first-run-notice.js';
 import { ensureInstallId, maskId, readInstallId, removeInstallId, replaceInstallId } from './install-id.js';
 import { readJsonFile } from './json-file.js';
 
-let temp: ReturnType<typeof makeTempDir>;
+let temp: TempDir;
 let configFile: string;
 beforeEach(() => {
-  temp = makeTempDir();
-  configFile = join(temp.dir, 'app', 'config.json');
+  temp = createTempDir();
+  configFile = join(temp.path, 'app', 'config.json');
 });
-afterEach(() => temp.cleanup());
+afterEach(() => temp.remove());
 
 const ids = (...values: string[]) => {
   const queue = [...values];
@@ -36,8 +36,8 @@ describe('install id under a key the product names', () => {
   });
 
   it('replaces a value that is not a UUID instead of sending it', () => {
-    writeFileSync(join(temp.dir, 'config.json'), JSON.stringify({ id: 'me@example.com', theme: 'dark' }));
-    const file = join(temp.dir, 'config.json');
+    writeFileSync(join(temp.path, 'config.json'), JSON.stringify({ id: 'me@example.com', theme: 'dark' }));
+    const file = join(temp.path, 'config.json');
     expect(readInstallId(file, 'id')).toBeUndefined();
     expect(ensureInstallId(file, 'id', ids(A))).toBe(A);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ id: A, theme: 'dark' });

@@ -1,25 +1,25 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createTempDir, type TempDir } from '@elmo/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../testing/temp-dir.js';
 import { FileStateError, readJsonFile, updateJsonFile } from './json-file.js';
 
-let temp: ReturnType<typeof makeTempDir>;
+let temp: TempDir;
 beforeEach(() => {
-  temp = makeTempDir();
+  temp = createTempDir();
 });
-afterEach(() => temp.cleanup());
+afterEach(() => temp.remove());
 
 describe('JSON config files', () => {
   it('reports a missing file and creates it on update', () => {
-    const path = join(temp.dir, 'nested', 'config.json');
+    const path = join(temp.path, 'nested', 'config.json');
     expect(readJsonFile(path)).toEqual({ status: 'missing' });
     updateJsonFile(path, (data) => ({ ...data, installId: 'x' }));
     expect(readJsonFile(path)).toEqual({ status: 'ok', data: { installId: 'x' } });
   });
 
   it('keeps unknown keys when changing one', () => {
-    const path = join(temp.dir, 'config.json');
+    const path = join(temp.path, 'config.json');
     writeFileSync(path, JSON.stringify({ theme: 'dark', nested: { a: [1, 2] }, telemetryDisabled: false }));
     updateJsonFile(path, (data) => ({ ...data, telemetryDisabled: true }));
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
@@ -35,7 +35,7 @@ describe('JSON config files', () => {
     ['binary', Buffer.from([0xff, 0xfe, 0x00, 0x01])],
     ['a string', '"hello"'],
   ])('reports a corrupt file (%s) and never overwrites it', (_label, content) => {
-    const path = join(temp.dir, 'config.json');
+    const path = join(temp.path, 'config.json');
     writeFileSync(path, content);
     const before = readFileSync(path);
     expect(readJsonFile(path).status).toBe('corrupt');
@@ -44,6 +44,6 @@ describe('JSON config files', () => {
   });
 
   it('reports an unreadable file', () => {
-    expect(readJsonFile(temp.dir).status).toBe('unreadable');
+    expect(readJsonFile(temp.path).status).toBe('unreadable');
   });
 });

@@ -2,20 +2,20 @@ import { spawn } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTempDir, type TempDir } from '@elmo/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogEntry } from '../ports.js';
-import { makeTempDir } from '../testing/temp-dir.js';
 import { createLocalLog, readLocalLog } from './local-log.js';
 
-let temp: ReturnType<typeof makeTempDir>;
+let temp: TempDir;
 beforeEach(() => {
-  temp = makeTempDir();
+  temp = createTempDir();
 });
-afterEach(() => temp.cleanup());
+afterEach(() => temp.remove());
 
 describe('local transparency log', () => {
   it('shows each event once, with its newest status and its properties', () => {
-    const path = join(temp.dir, 'events.log');
+    const path = join(temp.path, 'events.log');
     const log = createLocalLog(path);
     log.record([{ time: 't1', uuid: 'a', event: 'cli_command', status: 'queued', properties: { command: 'init' } }]);
     log.record([{ time: 't2', uuid: 'b', event: 'cli_command', status: 'queued', properties: { command: 'start' } }]);
@@ -30,7 +30,7 @@ describe('local transparency log', () => {
   });
 
   it('rotates at its size bound, keeping one previous generation', () => {
-    const path = join(temp.dir, 'events.log');
+    const path = join(temp.path, 'events.log');
     const log = createLocalLog(path, 1000);
     for (let i = 0; i < 100; i += 1) {
       log.record([{ time: 't', uuid: `u${i}`, event: 'e', status: 'sent' }]);
@@ -43,7 +43,7 @@ describe('local transparency log', () => {
   });
 
   it('writes buffered entries shortly after recording, without an explicit flush', async () => {
-    const path = join(temp.dir, 'events.log');
+    const path = join(temp.path, 'events.log');
     const log = createLocalLog(path);
     for (let i = 0; i < 300; i += 1) log.record([{ time: 't', uuid: `u${i}`, event: 'e', status: 'sent' }]);
     expect(readLocalLog(path, 1000)).toHaveLength(0);
@@ -52,7 +52,7 @@ describe('local transparency log', () => {
   });
 
   it('keeps only what fits when a burst is larger than the log', () => {
-    const path = join(temp.dir, 'events.log');
+    const path = join(temp.path, 'events.log');
     const log = createLocalLog(path, 2000);
     for (let i = 0; i < 1000; i += 1) log.record([{ time: 't', uuid: `u${i}`, event: 'e', status: 'sent' }]);
     log.flush?.();
@@ -63,7 +63,7 @@ describe('local transparency log', () => {
   });
 
   it('reads nothing from a missing log', () => {
-    expect(readLocalLog(join(temp.dir, 'none.log'))).toEqual([]);
+    expect(readLocalLog(join(temp.path, 'none.log'))).toEqual([]);
   });
 });
 
@@ -79,7 +79,7 @@ describe('a local log that cannot be written', () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   it('counts a failed flush, drops its entries for good, and writes again once the path is fixed', () => {
-    const blocker = join(temp.dir, 'data');
+    const blocker = join(temp.path, 'data');
     writeFileSync(blocker, 'a file where the data folder should be');
     const path = join(blocker, 'events.log');
     const log = createLocalLog(path);
@@ -103,7 +103,7 @@ describe('a local log that cannot be written', () => {
   });
 
   it('carries on when its folder is replaced by a file between timer writes', async () => {
-    const dir = join(temp.dir, 'data');
+    const dir = join(temp.path, 'data');
     const path = join(dir, 'events.log');
     const log = createLocalLog(path);
     log.record([entry('a')]);
@@ -119,7 +119,7 @@ describe('a local log that cannot be written', () => {
   });
 
   it('gives up on a lock held too long and counts it', () => {
-    const path = join(temp.dir, 'events.log');
+    const path = join(temp.path, 'events.log');
     // Held by a live process (this one) and fresh, so it is not stale.
     writeFileSync(`${path}.lock`, String(process.pid));
     const log = createLocalLog(path, undefined, { lockTimeoutMs: 50 });
@@ -137,7 +137,7 @@ describe('a local log that cannot be written', () => {
   });
 
   it('drops an entry JSON cannot represent, alone', () => {
-    const path = join(temp.dir, 'events.log');
+    const path = join(temp.path, 'events.log');
     const log = createLocalLog(path);
     log.record([entry('a'), entry('big', { n: 1n }), entry('b')]);
     log.flush?.();
@@ -146,7 +146,7 @@ describe('a local log that cannot be written', () => {
   });
 
   it('never crashes a Node process whose log fails from its timer', async () => {
-    const blocker = join(temp.dir, 'data');
+    const blocker = join(temp.path, 'data');
     writeFileSync(blocker, 'a file where the data folder should be');
     const path = join(blocker, 'events.log');
     const fixture = fileURLToPath(new URL('../../test/fixtures/failing-log.mjs', import.meta.url));

@@ -1,20 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createTempDir, type TempDir } from '@elmo/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../testing/temp-dir.js';
 import { createPidFile, readLivePid, readPidFile, removePidFile, writePidFile } from './pid-file.js';
 
 // The pid of a process that has already exited.
 const deadPid = () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout);
 
-let temp: ReturnType<typeof makeTempDir>;
+let temp: TempDir;
 let path: string;
 beforeEach(() => {
-  temp = makeTempDir();
-  path = join(temp.dir, 'run', 'x.pid');
+  temp = createTempDir();
+  path = join(temp.path, 'run', 'x.pid');
 });
-afterEach(() => temp.cleanup());
+afterEach(() => temp.remove());
 
 describe('pid files', () => {
   it('reads the pid and an optional port, tolerating the shapes older writers left', () => {
@@ -32,8 +32,8 @@ describe('pid files', () => {
   it('is undefined when missing, empty or not a pid', () => {
     expect(readPidFile(path)).toBeUndefined();
     for (const text of ['', 'abc', '-5', '0']) {
-      writeFileSync(join(temp.dir, 'bad.pid'), text);
-      expect(readPidFile(join(temp.dir, 'bad.pid'))).toBeUndefined();
+      writeFileSync(join(temp.path, 'bad.pid'), text);
+      expect(readPidFile(join(temp.path, 'bad.pid'))).toBeUndefined();
     }
   });
 

@@ -1,4 +1,3 @@
 export { CONSENT_OFF, CONSENT_ON, TEST_CONSENT_NAMES } from './consent.js';
 export { createMemorySender, type MemorySender } from './memory-sender.js';
-export { makeTempDir } from './temp-dir.js';
 export { testCatalog } from './test-catalog.js';

@@ -1,9 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { type Sink, startSink } from '@elmo/posthog-sink';
-import { ELMO_BIN } from '../../../../apps/cli/test/support/run-elmo.js';
-import { createTestHome, type TestHome } from '../../../../apps/cli/test/support/test-home.js';
-import { getFreePort } from '../../../../apps/web/test/support/processes.js';
+import {
+  createTestHome,
+  ELMO_BIN,
+  getFreePort,
+  type ManagedProcess,
+  startProcess,
+  type TestHome,
+  waitUntil,
+} from '@elmo/test-support';
 import { type ConsentWorld, optOutsInForce } from './oracle.js';
 
 /** Shorter intervals (same behaviour) so that a few hundred milliseconds of use produce every kind of event. */
@@ -56,7 +61,7 @@ export async function createLane(name: string, setup: string[][] = [['init', '--
   const policyFile = join(home.root, 'policy.json');
   const port = await getFreePort();
   const base = { ELMO_TELEMETRY_POLICY: policyFile, ...FAST_TELEMETRY };
-  let child: ChildProcess | undefined;
+  let child: ManagedProcess | undefined;
   const marks: Mark[] = [];
   const world = (): ConsentWorld => ({
     policyFile,
@@ -82,31 +87,20 @@ export async function createLane(name: string, setup: string[][] = [['init', '--
     },
     async start(startEnv = {}) {
       lane.startEnv = startEnv;
-      const proc = spawn(process.execPath, [ELMO_BIN, 'start', '--port', String(port)], {
+      const proc = startProcess(process.execPath, [ELMO_BIN, 'start', '--port', String(port)], {
+        cwd: process.cwd(),
         env: home.env({ ...base, ...startEnv }),
-        stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = proc;
-      let output = '';
-      proc.stdout.on('data', (chunk) => (output += chunk));
-      proc.stderr.on('data', (chunk) => (output += chunk));
-      const deadline = Date.now() + 90_000;
-      while (!output.includes('Elmo is running at')) {
-        if (Date.now() > deadline || proc.exitCode !== null)
-          throw new Error(`elmo start (${name}) did not come up:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      const up = () => proc.output().includes('Elmo is running at');
+      await waitUntil(() => up() || proc.child.exitCode !== null, `elmo start (${name})`, 90_000, 50).catch(() => {});
+      if (!up()) throw new Error(`elmo start (${name}) did not come up:\n${proc.output()}`);
     },
-    isRunning: () => child !== undefined && child.exitCode === null && child.signalCode === null,
+    isRunning: () => child !== undefined && child.child.exitCode === null && child.child.signalCode === null,
     async stop() {
       const proc = child;
       child = undefined;
-      if (!proc || proc.exitCode !== null) return;
-      const exited = new Promise((resolve) => proc.once('exit', resolve));
-      proc.kill('SIGINT');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
+      await proc?.stop('SIGINT', 15_000);
     },
     mark(label) {
       const mark = { at: Date.now(), label, optOuts: optOutsInForce(world()) };

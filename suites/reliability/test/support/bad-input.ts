@@ -1,11 +1,29 @@
 import { existsSync } from 'node:fs';
-import { expect } from 'vitest';
-import type { RunResult } from '../../../../apps/cli/test/support/run-elmo.js';
-import type { TestHome } from '../../../../apps/cli/test/support/test-home.js';
-import type { Cell } from './cell.js';
+import type { RunResult, TestHome } from '@elmo/test-support';
+import { expect, it } from 'vitest';
+import { type Cell, runCell } from './cell.js';
 import { sleep } from './wire.js';
 
 // Assertions the bad-input cells share: one clear line, exit codes, files left alone, telemetry inert.
+
+/**
+ * Declares one bad-input case of the CLI: a test named after its row of the report, whose checks make the cell
+ * `row` × cli; `body` gets the test's own home (from `useE2E`, fresh for each test).
+ */
+export function cliCase(
+  e2e: { readonly home: TestHome },
+  row: string,
+  body: (cell: Cell, home: TestHome) => Promise<void>,
+  timeoutMs?: number,
+): void {
+  it(
+    row,
+    async () => {
+      await runCell('bad-input', row, 'cli', (cell) => body(cell, e2e.home));
+    },
+    timeoutMs,
+  );
+}
 
 /** The non-empty lines of a text. */
 export function linesOf(text: string): string[] {

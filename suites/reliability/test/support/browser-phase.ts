@@ -1,6 +1,6 @@
+import { waitUntil } from '@elmo/test-support';
+import { launchChromium } from '@elmo/test-support/browser';
 import { expect } from 'vitest';
-import { waitUntil } from '../../../../apps/cli/test/support/processes.js';
-import { launchChromium } from '../../../../apps/web/test/support/browser.js';
 import type { Cell } from './cell.js';
 import { browserEvents, type IngestAnswer, postIngest } from './ingest-client.js';
 import type { FaultMode } from './modes.js';

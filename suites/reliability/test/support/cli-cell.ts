@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
 import type { ReceivedEvent, ReceivedRequest } from '@elmo/posthog-sink';
+import { createTestHome, type RunResult, type TestHome } from '@elmo/test-support';
 import { expect } from 'vitest';
-import type { RunResult } from '../../../../apps/cli/test/support/run-elmo.js';
-import { createTestHome, type TestHome } from '../../../../apps/cli/test/support/test-home.js';
 import type { Cell } from './cell.js';
 import type { FaultMode } from './modes.js';
 import { startSwitchableSink } from './switchable-sink.js';
-import { duplicateUuids, isCapture, readLog, requestUuids, sleep } from './wire.js';
+import { duplicateUuids, isCapture, readLog, sentUuids, sleep, timesSent } from './wire.js';
 
 /** The detached sender's lifetime cap in these tests (the product's is 30 s; the knob can only lower it). */
 export const SENDER_CAP_MS = 4500;
@@ -150,15 +149,8 @@ export async function runCliFaultCell(cell: Cell, mode: FaultMode, reference: re
         expect(accepted).toEqual([recoveryUuid]);
       });
       cell.check('each refused event was sent once and not retried', () => {
-        const sent = sink
-          .requests()
-          .filter(isCapture)
-          .flatMap((r) => requestUuids(r));
-        for (const uuid of refused)
-          expect(
-            sent.filter((u) => u === uuid),
-            uuid,
-          ).toHaveLength(1);
+        const sent = sentUuids(sink.requests());
+        for (const uuid of refused) expect(timesSent(sent, uuid), uuid).toBe(1);
       });
       cell.check('the local log says they were dropped', () => {
         const dropped = new Set(log.filter((l) => l.status === 'dropped').map((l) => l.uuid));

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI_FLAGS } from '@elmo/elmo-telemetry';
+import type { RunResult } from '@elmo/test-support';
 import { expect } from 'vitest';
-import type { RunResult } from '../../../../apps/cli/test/support/run-elmo.js';
 import type { Cell } from './cell.js';
 import { createCliHome } from './cli-cell.js';
 import { chunk, type Secret } from './corpus.js';

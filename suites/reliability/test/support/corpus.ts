@@ -2,6 +2,8 @@
 // nothing is downloaded. Each secret carries random parts of 10+ characters ("fragments") so that a leak is
 // caught even when only part of it (a token body, a user name) reaches the wire, with no false positives.
 
+import { createRandom } from '@elmo/test-support';
+
 /** What kind of secret a corpus entry imitates. */
 export type SecretCategory =
   | 'email'
@@ -49,18 +51,6 @@ export const SECRET_CATEGORIES: readonly SecretCategory[] = [
   'brand-name',
   'prompt-text',
 ];
-
-/** mulberry32: a tiny seeded PRNG; good enough to make strings look random, and reproducible. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const ALNUM = `${LOWER}${LOWER.toUpperCase()}0123456789`;

@@ -1,5 +1,5 @@
+import type { ManagedProcess } from '@elmo/test-support';
 import { expect } from 'vitest';
-import type { ManagedProcess } from '../../../../apps/web/test/support/processes.js';
 import { runBrowserPhase, runChromiumPageViews } from './browser-phase.js';
 import type { Cell } from './cell.js';
 import {
@@ -14,7 +14,7 @@ import {
 import type { FaultMode } from './modes.js';
 import { runServerPhase, type ServerPhase, settleServerPhase } from './server-phase.js';
 import { type SwitchableSink, startSwitchableSink } from './switchable-sink.js';
-import { duplicateUuids, isCapture, type LogLine, readLog, requestEvents, requestUuids } from './wire.js';
+import { duplicateUuids, isCapture, type LogLine, readLog, requestEvents, sentUuids, timesSent } from './wire.js';
 
 /** SPEC §7: flush with a 2 s deadline, then exit; the matrix allows 3 s from SIGTERM to exit. */
 export const SHUTDOWN_BUDGET_MS = 3000;
@@ -196,15 +196,8 @@ function reconcile(
   } else {
     cell.check('the refused batch was dropped, not retried', () => {
       expect(droppedRunning.length).toBeGreaterThan(0);
-      const sentUuids = sink
-        .requests()
-        .filter(isCapture)
-        .flatMap((r) => requestUuids(r));
-      for (const line of droppedRunning)
-        expect(
-          sentUuids.filter((u) => u === line.uuid),
-          line.event,
-        ).toHaveLength(1);
+      const sent = sentUuids(sink.requests());
+      for (const line of droppedRunning) expect(timesSent(sent, line.uuid), line.event).toBe(1);
     });
   }
   const stopped = accepted.filter((e) => e.event === 'deployment_stopped');

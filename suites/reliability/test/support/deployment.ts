@@ -1,60 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  createToken,
   type ManagedProcess,
   startWeb,
   startWorker,
+  TELEMETRY_KNOBS,
+  type TestDeployment,
   type WebServer,
-} from '../../../../apps/web/test/support/processes.js';
-import { createTempDir } from '../../../../apps/web/test/support/temp-dir.js';
+} from '@elmo/test-support';
 
-// A deployment folder and its web + worker processes, started with an explicit environment: the helpers of
-// apps/web copy the test runner's env, so every inherited variable is blanked here (an operator's
-// DO_NOT_TRACK, CI or NODE_OPTIONS in the runner must not change what is measured).
+// A deployment's web + worker processes, started with an explicit environment: nothing of the test runner's
+// (an operator's DO_NOT_TRACK, CI or NODE_OPTIONS) is inherited, so it cannot change what is measured.
 
-/** Test knobs: flush after 200 ms, usage every 500 ms (same behaviour, shorter waits); posthog-js in headless Chromium. */
-export const TELEMETRY_KNOBS = {
-  ELMO_TELEMETRY_FLUSH_MS: '200',
-  ELMO_TELEMETRY_USAGE_MS: '500',
-  ELMO_TELEMETRY_ALLOW_HEADLESS: '1',
-};
-
-/** A deployment folder with a `.env` (DEPLOYMENT_ID) and the worker token. */
-export interface TestDeployment {
-  dir: string;
-  deploymentId: string;
-  token: string;
-  envFile: string;
-  logFile: string;
-  remove(): void;
-}
-
-/** Creates a deployment folder under the OS temp dir; `envText` is appended to its `.env`. */
-export function createDeployment(options: { envText?: string; prefix?: string; subdir?: string } = {}): TestDeployment {
-  const temp = createTempDir(options.prefix ?? 'elmo-reliability-deploy-');
-  const dir = join(temp.path, options.subdir ?? 'deploy');
-  mkdirSync(dir, { recursive: true });
-  const deploymentId = randomUUID();
-  const token = createToken();
-  const envFile = join(dir, '.env');
-  writeFileSync(envFile, `# test deployment\nDEPLOYMENT_ID=${deploymentId}\n${options.envText ?? ''}`);
-  return {
-    dir,
-    deploymentId,
-    token,
-    envFile,
-    logFile: join(dir, 'data', 'telemetry-events.jsonl'),
-    remove: temp.remove,
-  };
-}
-
-/** Every variable of the test runner blanked (spawn skips undefined values), then exactly `values`. */
-export function explicitEnv(values: Record<string, string | undefined>): Record<string, string | undefined> {
-  const blank = Object.fromEntries(Object.keys(process.env).map((key) => [key, undefined]));
-  return { ...blank, PATH: process.env.PATH ?? '/usr/bin:/bin', ...values };
-}
+export { createDeployment, type TestDeployment } from '@elmo/test-support';
 
 /** Options shared by web and worker starts. */
 export interface DeploymentProcessOptions {
@@ -85,12 +42,8 @@ export function startDeploymentWeb(
     token: deployment.token,
     waitUntilReady: options.waitUntilReady,
     port: options.port,
-    env: explicitEnv({
-      NEXT_TELEMETRY_DISABLED: '1',
-      NEXT_MANUAL_SIG_HANDLE: '1',
-      ELMO_INTERNAL_TOKEN: deployment.token,
-      ...telemetryEnv(options),
-    }),
+    inheritEnv: false,
+    env: telemetryEnv(options),
   });
 }
 
@@ -99,12 +52,9 @@ export function startDeploymentWorker(options: DeploymentProcessOptions & { webU
   return startWorker({
     webUrl: options.webUrl,
     token: options.deployment.token,
-    env: explicitEnv({
-      ELMO_WEB_URL: options.webUrl,
-      ELMO_INTERNAL_TOKEN: options.deployment.token,
-      ELMO_WORKER_POLL_MS: '1000',
-      ...telemetryEnv(options),
-    }),
+    pollIntervalMs: 1000,
+    inheritEnv: false,
+    env: telemetryEnv(options),
   });
 }
 

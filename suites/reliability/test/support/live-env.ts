@@ -1,6 +1,6 @@
 import type { ReceivedEvent } from '@elmo/posthog-sink';
+import { waitUntil } from '@elmo/test-support';
 import { expect } from 'vitest';
-import { waitUntil } from '../../../../apps/cli/test/support/processes.js';
 import type { Cell } from './cell.js';
 import { startDeploymentWorker, stopMeasured, type TestDeployment } from './deployment.js';
 import type { SwitchableSink } from './switchable-sink.js';

@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { inject } from 'vitest';
+import { readJsonLines } from './json-lines.js';
 
 // Test files run in separate workers; each appends whole JSON lines to one file (an append of a few KB is
 // atomic on Linux), and the global teardown renders them. The file lives under the OS temp dir, never in the repo.
@@ -52,17 +53,10 @@ export function saveRecord(record: CellRecord): void {
   appendFileSync(file, `${JSON.stringify(record)}\n`);
 }
 
-/** Reads every record of a results file; a torn last line (a crashed worker) is skipped. */
+/**
+ * Reads every record of a results file; a torn last line (a crashed worker) is skipped: the report says how many
+ * cells it found, so a missing one shows as "not run".
+ */
 export function readRecords(file: string): CellRecord[] {
-  if (!existsSync(file)) return [];
-  const records: CellRecord[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      records.push(JSON.parse(line) as CellRecord);
-    } catch {
-      // Skipped: the report says how many cells it found, so a missing one shows as "not run".
-    }
-  }
-  return records;
+  return readJsonLines<CellRecord>(file);
 }

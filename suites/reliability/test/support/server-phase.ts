@@ -1,4 +1,4 @@
-import { waitUntil } from '../../../../apps/cli/test/support/processes.js';
+import { waitUntil } from '@elmo/test-support';
 import type { FaultMode } from './modes.js';
 import type { SwitchableSink } from './switchable-sink.js';
 import { isCapture, sleep } from './wire.js';

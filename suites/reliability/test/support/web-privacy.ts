@@ -69,35 +69,41 @@ const post = (session: WebSession, path: string, body: unknown, headers: Record<
 const quarter = (secrets: readonly Secret[], part: number) => secrets.filter((s) => s.id % 4 === part);
 const pick = (ids: string[], i: number) => ids[i % ids.length] as string;
 
+/** Creates a brand or prompt from each secret and keeps the ids the API hands back, for the later channels. */
+async function createEach(
+  session: WebSession,
+  secrets: readonly Secret[],
+  kind: 'brand' | 'prompt',
+  request: (secret: Secret, i: number) => [path: string, body: unknown],
+): Promise<{ pushed: number; statuses: number[] }> {
+  const ids = kind === 'brand' ? session.brandIds : session.promptIds;
+  const statuses = await pool(secrets, async (secret, i) => {
+    const answer = await post(session, ...request(secret, i));
+    const id = (answer.body as { [key in typeof kind]?: { id: string } })[kind]?.id;
+    if (id) ids.push(id);
+    return answer.status;
+  });
+  return { pushed: secrets.length, statuses };
+}
+
 /** The web app's user inputs, in the order they run (later channels use the brands the first creates). */
 export const WEB_CHANNELS: readonly WebChannel[] = [
   {
     id: 'brand-names',
     reported: true,
     label: 'brand names (POST /api/brands; too long ones are refused)',
-    async push(session, secrets) {
-      const statuses = await pool(secrets, async (secret) => {
-        const answer = await post(session, '/api/brands', { name: secret.value });
-        const id = (answer.body as { brand?: { id: string } }).brand?.id;
-        if (id) session.brandIds.push(id);
-        return answer.status;
-      });
-      return { pushed: secrets.length, statuses };
-    },
+    push: (session, secrets) =>
+      createEach(session, secrets, 'brand', (secret) => ['/api/brands', { name: secret.value }]),
   },
   {
     id: 'prompt-texts',
     reported: true,
     label: 'prompt texts (POST /api/brands/[id]/prompts)',
-    async push(session, secrets) {
-      const statuses = await pool(secrets, async (secret, i) => {
-        const answer = await post(session, `/api/brands/${pick(session.brandIds, i)}/prompts`, { text: secret.value });
-        const id = (answer.body as { prompt?: { id: string } }).prompt?.id;
-        if (id) session.promptIds.push(id);
-        return answer.status;
-      });
-      return { pushed: secrets.length, statuses };
-    },
+    push: (session, secrets) =>
+      createEach(session, secrets, 'prompt', (secret, i) => [
+        `/api/brands/${pick(session.brandIds, i)}/prompts`,
+        { text: secret.value },
+      ]),
   },
   {
     id: 'edits',

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import type { ReceivedEvent, ReceivedRequest } from '@elmo/posthog-sink';
+import { readJsonLines } from './json-lines.js';
 
 // Reading what reached the sink: which events a request carried, and whether any arrived twice.
 
@@ -32,6 +32,16 @@ export function requestUuids(request: ReceivedRequest): string[] {
   return requestEvents(request).map((e) => e.uuid);
 }
 
+/** The uuids put on the wire by every capture request, once per send: an event sent again is listed again. */
+export function sentUuids(requests: readonly ReceivedRequest[]): string[] {
+  return requests.filter(isCapture).flatMap((r) => requestUuids(r));
+}
+
+/** How many times `uuid` is among `sent` (see `sentUuids`). */
+export function timesSent(sent: readonly string[], uuid: string): number {
+  return sent.filter((u) => u === uuid).length;
+}
+
 /** Uuids that were accepted more than once. */
 export function duplicateUuids(events: readonly ReceivedEvent[]): string[] {
   const seen = new Set<string>();
@@ -54,21 +64,9 @@ export interface LogLine {
   properties?: Record<string, unknown>;
 }
 
-/** Reads a transparency log and its rotated generation (`.1`), oldest first. */
+/** Reads a transparency log and its rotated generation (`.1`), oldest first; a torn line is not an event. */
 export function readLog(path: string): LogLine[] {
-  const lines: LogLine[] = [];
-  for (const file of [`${path}.1`, path]) {
-    if (!existsSync(file)) continue;
-    for (const text of readFileSync(file, 'utf8').split('\n')) {
-      if (!text.trim()) continue;
-      try {
-        lines.push(JSON.parse(text) as LogLine);
-      } catch {
-        // A torn line is not an event; the counts below would show a missing one.
-      }
-    }
-  }
-  return lines;
+  return [`${path}.1`, path].flatMap((file) => readJsonLines<LogLine>(file));
 }
 
 /** Sleeps `ms` milliseconds. */

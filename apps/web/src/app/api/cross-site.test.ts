@@ -2,12 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Sink, startSink } from '@elmo/posthog-sink';
+import { createTempDir, TEST_DEPLOYMENT_ID, writeDeploymentEnv } from '@elmo/test-support';
 import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openTestPglite, type TestDatabase } from '../../../test/support/database';
 import { type RouteCall, type RouteHandler, routeRequest } from '../../../test/support/route-calls';
-import { TEST_DEPLOYMENT_ID, writeDeploymentEnv } from '../../../test/support/telemetry';
-import { createTempDir } from '../../../test/support/temp-dir';
 import { brands, prompts, reports } from '../../server/db/schema';
 import { readWebEnv } from '../../server/env';
 import { createWebRuntime, provideRuntime } from '../../server/runtime';
@@ -138,33 +137,20 @@ async function setTelemetry(enabled: boolean): Promise<void> {
   expect(response.status).toBe(200);
 }
 
+/** A request to a route under a fresh brand's or prompt's `[id]`, with `body`, that changes state. */
+const onNew = (row: 'brand' | 'prompt', body: unknown, status: number): Fixture => ({
+  prepare: async () => ({ params: { id: (await brandWithPrompt())[row].id }, body }),
+  status,
+  effect: 'state',
+});
+
 const FIXTURES: Record<string, Fixture> = {
   'POST /api/brands': { prepare: async () => ({ body: { name: 'Pwned' } }), status: 201, effect: 'state' },
-  'PATCH /api/brands/[id]': {
-    prepare: async () => ({ params: { id: (await brandWithPrompt()).brand.id }, body: { name: 'Pwned' } }),
-    status: 200,
-    effect: 'state',
-  },
-  'DELETE /api/brands/[id]': {
-    prepare: async () => ({ params: { id: (await brandWithPrompt()).brand.id }, body: undefined }),
-    status: 204,
-    effect: 'state',
-  },
-  'POST /api/brands/[id]/prompts': {
-    prepare: async () => ({ params: { id: (await brandWithPrompt()).brand.id }, body: { text: 'Pwned' } }),
-    status: 201,
-    effect: 'state',
-  },
-  'PATCH /api/prompts/[id]': {
-    prepare: async () => ({ params: { id: (await brandWithPrompt()).prompt.id }, body: { text: 'Pwned' } }),
-    status: 200,
-    effect: 'state',
-  },
-  'DELETE /api/prompts/[id]': {
-    prepare: async () => ({ params: { id: (await brandWithPrompt()).prompt.id }, body: undefined }),
-    status: 204,
-    effect: 'state',
-  },
+  'PATCH /api/brands/[id]': onNew('brand', { name: 'Pwned' }, 200),
+  'DELETE /api/brands/[id]': onNew('brand', undefined, 204),
+  'POST /api/brands/[id]/prompts': onNew('brand', { text: 'Pwned' }, 201),
+  'PATCH /api/prompts/[id]': onNew('prompt', { text: 'Pwned' }, 200),
+  'DELETE /api/prompts/[id]': onNew('prompt', undefined, 204),
   'POST /api/reports': {
     prepare: async () => ({ body: { brandId: (await brandWithPrompt()).brand.id } }),
     status: 201,

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createTempDir } from '@elmo/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTempDir } from '../../../test/support/temp-dir';
 import { acquireLock, LockHeldError } from './lock-file';
 
 const dirs: { remove(): void }[] = [];

@@ -1,15 +1,15 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createTempDir, type TempDir } from '@elmo/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingEvent } from '../../envelope.js';
-import { makeTempDir } from '../../testing/temp-dir.js';
 import { openSpool } from './disk-spool.js';
 
-let temp: ReturnType<typeof makeTempDir>;
+let temp: TempDir;
 beforeEach(() => {
-  temp = makeTempDir();
+  temp = createTempDir();
 });
-afterEach(() => temp.cleanup());
+afterEach(() => temp.remove());
 
 const event = (i: number, size = 0): OutgoingEvent => ({
   uuid: `u${i}`,
@@ -21,13 +21,13 @@ const event = (i: number, size = 0): OutgoingEvent => ({
 
 describe('spool', () => {
   it('creates nothing until something is appended', () => {
-    const spool = openSpool(join(temp.dir, 'spool.jsonl'));
+    const spool = openSpool(join(temp.path, 'spool.jsonl'));
     expect(spool.isEmpty()).toBe(true);
     expect(spool.read()).toEqual([]);
   });
 
   it('keeps at most maxEvents, dropping the oldest and counting them', () => {
-    const spool = openSpool(join(temp.dir, 'spool.jsonl'), { maxEvents: 1000, maxBytes: 1024 * 1024 });
+    const spool = openSpool(join(temp.path, 'spool.jsonl'), { maxEvents: 1000, maxBytes: 1024 * 1024 });
     spool.append(Array.from({ length: 1200 }, (_, i) => event(i)));
     const kept = spool.read();
     expect(kept).toHaveLength(1000);
@@ -36,14 +36,14 @@ describe('spool', () => {
   });
 
   it('keeps at most maxBytes', () => {
-    const spool = openSpool(join(temp.dir, 'spool.jsonl'), { maxEvents: 1000, maxBytes: 10_000 });
+    const spool = openSpool(join(temp.path, 'spool.jsonl'), { maxEvents: 1000, maxBytes: 10_000 });
     spool.append(Array.from({ length: 10 }, (_, i) => event(i, 2000)));
     expect(spool.read().map((e) => e.uuid)).toEqual(['u6', 'u7', 'u8', 'u9']);
     expect(spool.dropped()).toBe(6);
   });
 
   it('removes by uuid and keeps events appended meanwhile', () => {
-    const spool = openSpool(join(temp.dir, 'spool.jsonl'));
+    const spool = openSpool(join(temp.path, 'spool.jsonl'));
     spool.append([event(1), event(2)]);
     const batch = spool.read();
     spool.append([event(3)]);
@@ -52,7 +52,7 @@ describe('spool', () => {
   });
 
   it('skips a torn line instead of blocking every later event', () => {
-    const path = join(temp.dir, 'spool.jsonl');
+    const path = join(temp.path, 'spool.jsonl');
     const spool = openSpool(path);
     spool.append([event(1)]);
     appendFileSync(path, '{"uuid":"torn\n');

@@ -3,6 +3,8 @@ import { type Sink, type SinkMode, startSink } from '@elmo/posthog-sink';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { createTestHome, type TestHome } from './test-home.js';
 
+// Vitest hooks and assertions for the end-to-end tests of the built `elmo` (imports vitest, so its own entry).
+
 /** A sink and a private home, fresh for each test and stopped after it. */
 export interface E2EContext {
   sink: Sink;

@@ -1,5 +1,5 @@
 import { type BrowserContext, chromium } from 'playwright-core';
-import { createTempDir } from './temp-dir';
+import { createTempDir } from './temp-dir.js';
 
 /** Debian's Chromium. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';

@@ -38,12 +38,3 @@ export function killProcesses(marker: string): number[] {
   }
   return pids;
 }
-
-/** Resolves once `check` is true; rejects with `what` after `timeoutMs`. */
-export async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000, stepMs = 25): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
-  }
-}

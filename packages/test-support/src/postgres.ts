@@ -2,8 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { getFreePort, type ManagedProcess, startProcess } from './processes';
-import { createTempDir } from './temp-dir';
+import { type ManagedProcess, startProcess } from './managed-process.js';
+import { getFreePort } from './ports.js';
+import { createTempDir } from './temp-dir.js';
 
 // Debian's PostgreSQL, started for a test in a temp folder on a free 127.0.0.1 port, stopped by its PID.
 

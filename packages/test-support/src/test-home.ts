@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findProcesses, killProcesses, waitUntil } from './processes.js';
-import { type RunOptions, type RunResult, runElmo } from './run-elmo.js';
+import { findProcesses, killProcesses } from './processes.js';
+import { runElmo } from './run-elmo.js';
+import type { RunOptions, RunResult } from './run-node.js';
+import { createTempDir } from './temp-dir.js';
+import { waitUntil } from './wait.js';
 
 /** A private world for one test: home, XDG folders, deployment folder, and the files elmo keeps there. */
 export interface TestHome {
@@ -26,21 +28,33 @@ export interface TestHome {
   writeConfig(data: unknown): void;
   /** Detached senders (their argument names this test's spool) that are still alive. */
   senders(): number[];
+  /** How many events wait in the telemetry spool. */
+  spoolEvents(): number;
   /** Waits until no sender of this test runs (the pid file is gone and no such process is alive). */
   waitForSenders(timeoutMs?: number): Promise<void>;
+  /** Kills (by pid) every process still running from this home, and removes its folder. */
   cleanup(): void;
 }
 
+/** Options of createTestHome. */
+export interface TestHomeOptions {
+  /** Name prefix of the temp folder (default `elmo-cli-e2e-`). */
+  prefix?: string;
+  /** Added to (and winning over) the base environment of every run, e.g. a test knob. */
+  env?: Record<string, string>;
+}
+
 /** Creates a TestHome under the system temp folder; `sinkUrl` becomes ELMO_POSTHOG_HOST. */
-export function createTestHome(sinkUrl?: string): TestHome {
-  const root = mkdtempSync(join(tmpdir(), 'elmo-cli-e2e-'));
-  const home = join(root, 'home');
+export function createTestHome(sinkUrl?: string, options: TestHomeOptions = {}): TestHome {
+  const root = createTempDir(options.prefix ?? 'elmo-cli-e2e-');
+  const home = join(root.path, 'home');
   mkdirSync(home);
   const configHome = join(home, '.config');
   const stateHome = join(home, '.local', 'state');
   const stateDir = join(stateHome, 'elmo');
-  const deployDir = join(root, 'deploy');
+  const deployDir = join(root.path, 'deploy');
   const configFile = join(configHome, 'elmo', 'config.json');
+  const spoolFile = join(stateDir, 'telemetry-spool.jsonl');
   const base: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
@@ -49,22 +63,23 @@ export function createTestHome(sinkUrl?: string): TestHome {
     ELMO_HOME: deployDir,
     ELMO_POSTHOG_KEY: 'phc_test',
     ...(sinkUrl ? { ELMO_POSTHOG_HOST: sinkUrl } : {}),
+    ...options.env,
   };
   const senderPidFile = join(stateDir, 'telemetry-sender.pid');
   const explicitPidFile = join(stateDir, 'explicit-sender.pid');
   const env = (extra: Record<string, string> = {}) => ({ ...base, ...extra });
   const senders = () =>
-    findProcesses(root)
+    findProcesses(root.path)
       .filter((p) => p.cmdline.includes('sender-process'))
       .map((p) => p.pid);
   return {
-    root,
+    root: root.path,
     home,
     deployDir,
     configFile,
     envFile: join(deployDir, '.env'),
     stateDir,
-    spoolFile: join(stateDir, 'telemetry-spool.jsonl'),
+    spoolFile,
     senderPidFile,
     explicitSpoolFile: join(stateDir, 'explicit-spool.jsonl'),
     logFile: join(stateDir, 'telemetry-events.jsonl'),
@@ -80,6 +95,13 @@ export function createTestHome(sinkUrl?: string): TestHome {
       writeFileSync(configFile, typeof data === 'string' ? data : `${JSON.stringify(data, null, 2)}\n`);
     },
     senders,
+    spoolEvents() {
+      try {
+        return readFileSync(spoolFile, 'utf8').split('\n').filter(Boolean).length;
+      } catch {
+        return 0;
+      }
+    },
     waitForSenders: (timeoutMs = 15_000) =>
       waitUntil(
         () => !existsSync(senderPidFile) && !existsSync(explicitPidFile) && senders().length === 0,
@@ -87,8 +109,8 @@ export function createTestHome(sinkUrl?: string): TestHome {
         timeoutMs,
       ),
     cleanup() {
-      killProcesses(root);
-      rmSync(root, { recursive: true, force: true });
+      killProcesses(root.path);
+      root.remove();
     },
   };
 }

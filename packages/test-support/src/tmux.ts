@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitUntil } from './processes.js';
+import { waitUntil } from './wait.js';
 
 /** Whether tmux is installed; the terminal tests fail (never skip) without it. */
 export function hasTmux(): boolean {

@@ -1,10 +1,6 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
-/** The built CLI the end-to-end tests run (build first: `pnpm --filter @elmo/cli build`). */
-export const ELMO_BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
-
-/** How one `elmo` run ended. */
+/** How one run of a Node program ended. */
 export interface RunResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -13,6 +9,8 @@ export interface RunResult {
   /** From spawn to exit. */
   durationMs: number;
   pid: number;
+  /** Killed (SIGKILL) at `timeoutMs`; only ever true with `resolveOnTimeout`. */
+  timedOut: boolean;
 }
 
 /** Options of one run: the environment is always explicit (never inherited from the test process). */
@@ -24,14 +22,18 @@ export interface RunOptions {
   nodeArgs?: string[];
   /** Keeps stdin open (an idle pipe) until the process exits: a run that waited for input would time out. */
   holdStdin?: boolean;
+  /** Default 15 s; the run is killed (SIGKILL) after it, and the promise rejected. */
   timeoutMs?: number;
+  /** Resolve with the killed run (`timedOut: true`) instead of rejecting: a cap for timings, not a failure. */
+  resolveOnTimeout?: boolean;
   cwd?: string;
 }
 
-/** Runs `node dist/bin.js …args` with exactly `options.env`; rejects (after killing it) on timeout. */
-export function runElmo(args: readonly string[], options: RunOptions): Promise<RunResult> {
+/** Runs `node [nodeArgs] script …args` with exactly `options.env`; rejects (after killing it) on timeout. */
+export function runNode(script: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ELMO_BIN, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
     env: options.env,
     cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -50,10 +52,13 @@ export function runElmo(args: readonly string[], options: RunOptions): Promise<R
   else child.stdin.end(options.stdin ?? '');
   return new Promise((resolve, reject) => {
     let exited: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
+    let timedOut = false;
     const timer = setTimeout(() => {
+      timedOut = true;
       child.kill('SIGKILL');
-      reject(new Error(`elmo ${args.join(' ')} did not finish within ${options.timeoutMs ?? 15_000} ms\n${stderr}`));
-    }, options.timeoutMs ?? 15_000);
+      if (!options.resolveOnTimeout)
+        reject(new Error(`${script} ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
@@ -65,7 +70,7 @@ export function runElmo(args: readonly string[], options: RunOptions): Promise<R
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const end = exited ?? { code, signal, at: performance.now() };
-      resolve({ code: end.code, signal: end.signal, stdout, stderr, durationMs: end.at - started, pid });
+      resolve({ code: end.code, signal: end.signal, stdout, stderr, durationMs: end.at - started, pid, timedOut });
     });
   });
 }
