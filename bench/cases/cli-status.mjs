@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { createTempDir } from '@elmo/test-support';
 import { createCliHome, initCliHome } from '../lib/cli-home.mjs';
-import { meanTimes } from '../lib/cpu-profile.mjs';
+import { meanTimes, pickFrames } from '../lib/cpu-profile.mjs';
 import { ENDPOINT_LABELS, ENDPOINTS, startEndpoint } from '../lib/endpoints.mjs';
 import { alternate, median, ms, spread } from '../lib/stats.mjs';
 
@@ -25,16 +25,8 @@ const SENDER_CAP = {
   refused: { ELMO_TELEMETRY_SENDER_CAP_MS: '2000' },
 };
 
-// Frames of the built CLI whose inclusive time explains what "on" adds (function name, part of the script URL).
-const FRAMES = {
-  finish: { name: 'finish', url: 'apps/cli/dist/telemetry/session.js' },
-  spoolAppend: { name: 'append', url: 'telemetry-core/dist/node/spool/disk-spool.js' },
-  fsync: { name: 'fsyncSync', url: 'node:fs' },
-  startSender: { name: 'startDetachedSender', url: 'telemetry-core/dist/node/spool/sender-launcher.js' },
-  spawn: { name: 'spawn', url: 'node:child_process' },
-  logWrite: { name: 'write', url: 'telemetry-core/dist/node/local-log.js' },
-  track: { name: 'track', url: 'telemetry-core/dist/telemetry.js' },
-};
+// Frames of the built CLI whose inclusive time explains what "on" adds.
+const FRAMES = pickFrames('finish', 'spoolAppend', 'fsync', 'startSender', 'spawn', 'localLog', 'track');
 
 const WHAT_WOULD_CLOSE_IT =
   'Already done: the spool is appended in place with one write under its lock (rewritten only when the ' +
@@ -89,7 +81,7 @@ function explain(times, offWallMs) {
     `${f(off.durationMs)} off. Work only "on" does: finishing telemetry at exit ${f(on.finish)} (off: ${f(off.finish)}), ` +
     `of which appending the event to the spool ${f(on.spoolAppend)} (lock file, read to count, one append; ` +
     `fsync ${f(on.fsync)}) and starting the detached sender ${f(on.startSender)} ` +
-    `(child_process.spawn ${f(on.spawn)}); writing the local log ${f(on.logWrite)}; track() ${f(on.track)} ` +
+    `(child_process.spawn ${f(on.spawn)}); writing the local log ${f(on.localLog)}; track() ${f(on.track)} ` +
     `(off: ${f(off.track)}). In all, ~${f(extra)} of main-thread work per run, ${verdict} ${WHAT_WOULD_CLOSE_IT}`
   );
 }

@@ -1,21 +1,13 @@
 // Run with --expose-gc: 1,000,000 track() calls against an endpoint that never answers; prints heap growth.
-import { createDeploymentTelemetry } from '@elmo/elmo-telemetry/deployment';
-import { createDeployment } from '@elmo/test-support';
+import { createBenchDeployment, createWebTelemetry, trackHeartbeat } from '../lib/track-delivery.mjs';
 
-const sinkUrl = process.argv[2];
-const deployment = createDeployment({ sinkUrl, prefix: 'elmo-bench-' });
-const telemetry = createDeploymentTelemetry({
-  component: 'web',
-  deploymentDir: deployment.dir,
-  homedir: deployment.dir,
-  env: {},
-  productVersion: '0.1.0',
-});
+const deployment = createBenchDeployment(process.argv[2]);
+const telemetry = createWebTelemetry(deployment);
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 globalThis.gc();
 const before = process.memoryUsage().heapUsed;
 for (let chunk = 0; chunk < 100; chunk += 1) {
-  for (let i = 0; i < 10_000; i += 1) telemetry.telemetry.track('heartbeat', { component: 'web', uptime_hours: i });
+  for (let i = 0; i < 10_000; i += 1) trackHeartbeat(telemetry, i);
   await settle();
 }
 globalThis.gc();

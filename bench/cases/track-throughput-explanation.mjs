@@ -5,20 +5,11 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTempDir, startSinkProcess } from '@elmo/test-support';
-import { meanTimes } from '../lib/cpu-profile.mjs';
+import { meanTimes, pickFrames } from '../lib/cpu-profile.mjs';
 
 const CHILD = fileURLToPath(new URL('./track-profile-child.mjs', import.meta.url));
 const RUNS = 2;
-const FRAMES = {
-  idle: { name: '(idle)', url: '' },
-  gc: { name: '(garbage collector)', url: '' },
-  track: { name: 'track', url: 'telemetry-core/dist/telemetry.js' },
-  localLog: { name: 'write', url: 'telemetry-core/dist/node/local-log.js' },
-  senderSend: { name: 'send', url: 'telemetry-core/dist/node/posthog-sender.js' },
-  // posthog-node's per-event work (prepare, normalise, queue), which both sides run.
-  enqueue: { name: 'enqueue', url: '@posthog/core/dist/posthog-core-stateless.mjs' },
-  gzip: { name: 'gzipCompress', url: 'posthog-node/dist/gzip.node.mjs' },
-};
+const FRAMES = pickFrames('idle', 'gc', 'track', 'localLog', 'senderSend', 'enqueue', 'gzip');
 
 /** Adds `explanation` to a missed track-throughput result; returns the result. */
 export async function explainTrackThroughput(result) {

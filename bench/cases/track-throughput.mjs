@@ -2,73 +2,27 @@
 // hands EVENTS events over (yielding to the event loop every BURST calls, as a server does between requests)
 // and is timed until all of them were delivered to the sink, which runs in its own process. Both queues are
 // sized to hold every event, so neither side can win by dropping.
-import { createDeploymentTelemetry } from '@elmo/elmo-telemetry/deployment';
-import { createDeployment, startSinkProcess } from '@elmo/test-support';
-import { PostHog } from 'posthog-node';
+import { startSinkProcess } from '@elmo/test-support';
 import { alternate, median, spread } from '../lib/stats.mjs';
+import { BURST, createBenchDeployment, deliverOurs, deliverRaw, EVENTS } from '../lib/track-delivery.mjs';
 
-const EVENTS = 20_000;
-const BURST = 100;
 const PAIRS = 5;
-const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve));
-
-async function timeDelivery(call, flush) {
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < EVENTS; i += 1) {
-    call(i);
-    if (i % BURST === BURST - 1) await yieldToLoop();
-  }
-  await flush();
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
-
-async function expectAllReceived(sink) {
-  const received = await sink.count();
-  if (received !== EVENTS) throw new Error(`expected ${EVENTS} events at the sink, it received ${received}`);
-}
 
 export async function trackThroughput() {
   const sink = await startSinkProcess();
-  const deployment = createDeployment({ sinkUrl: sink.url, prefix: 'elmo-bench-' });
-  const checked = async (run) => {
-    await sink.clear();
-    return run();
+  const deployment = createBenchDeployment(sink.url);
+  const expectAllReceived = async () => {
+    const received = await sink.count();
+    if (received !== EVENTS) throw new Error(`expected ${EVENTS} events at the sink, it received ${received}`);
   };
-  const ours = () =>
-    checked(async () => {
-      const telemetry = createDeploymentTelemetry({
-        component: 'web',
-        deploymentDir: deployment.dir,
-        homedir: deployment.dir,
-        env: {},
-        productVersion: '0.1.0',
-        maxQueueSize: EVENTS,
-      });
-      const elapsed = await timeDelivery(
-        (i) => telemetry.telemetry.track('heartbeat', { component: 'web', uptime_hours: i }),
-        () => telemetry.telemetry.flush(),
-      );
-      await expectAllReceived(sink);
-      await telemetry.shutdown(2000);
-      return elapsed;
-    });
-  const raw = () =>
-    checked(async () => {
-      const client = new PostHog('phc_bench', { host: sink.url, maxQueueSize: EVENTS });
-      client.on('error', () => {});
-      const elapsed = await timeDelivery(
-        (i) =>
-          client.capture({
-            distinctId: 'bench',
-            event: 'heartbeat',
-            properties: { component: 'web', uptime_hours: i },
-          }),
-        () => client.flush(),
-      );
-      await expectAllReceived(sink);
-      await client.shutdown(2000);
-      return elapsed;
-    });
+  const ours = async () => {
+    await sink.clear();
+    return deliverOurs(deployment, expectAllReceived);
+  };
+  const raw = async () => {
+    await sink.clear();
+    return deliverRaw(sink.url, expectAllReceived);
+  };
   try {
     await ours();
     await raw();

@@ -3,6 +3,23 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
+ * The frames the benchmarks explain time with (cpu-frames.json), by label: a function name and a substring of its
+ * script URL. V8's idle and garbage collector pseudo-frames, Node's fsync and spawn, the built CLI and
+ * telemetry-core, and posthog-node's per-event work (prepare, normalise, queue: `enqueue`) and its gzip.
+ */
+const KNOWN_FRAMES = JSON.parse(readFileSync(new URL('./cpu-frames.json', import.meta.url), 'utf8'));
+
+/** The `frames` argument of inclusiveTimes/meanTimes for these labels of the known frames. */
+export function pickFrames(...labels) {
+  return Object.fromEntries(
+    labels.map((label) => {
+      if (!Object.hasOwn(KNOWN_FRAMES, label)) throw new Error(`unknown frame ${label}`);
+      return [label, KNOWN_FRAMES[label]];
+    }),
+  );
+}
+
+/**
  * Inclusive milliseconds of the frames matching each of `frames` ({label: {name, url}}: a function name and a
  * substring of its script URL), and the profile's whole duration, for one .cpuprofile file.
  */

@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
-import { createTempDir, runElmo, type TempDir } from '@elmo/test-support';
-import { useE2E } from '@elmo/test-support/vitest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runElmo } from '@elmo/test-support';
+import { useE2E, useTempDir } from '@elmo/test-support/vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 // A module-resolution hook that records every module the command's own process loads.
 const HOOK = `
@@ -18,10 +18,9 @@ export async function resolve(specifier, context, next) {
 
 describe('import graph', () => {
   const e2e = useE2E();
-  let temp: TempDir;
+  const temp = useTempDir('elmo-cli-imports-');
   let dir: string;
   beforeEach(() => {
-    temp = createTempDir('elmo-cli-imports-');
     dir = temp.path;
     writeFileSync(join(dir, 'hook.mjs'), HOOK);
     writeFileSync(
@@ -29,7 +28,6 @@ describe('import graph', () => {
       `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hook.mjs')).href)});\n`,
     );
   });
-  afterEach(() => temp.remove());
 
   it('posthog-node is never loaded in the command’s own process, even when an event is sent', async () => {
     const { home, sink } = e2e;

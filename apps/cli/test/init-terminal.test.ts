@@ -1,16 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
-import {
-  createTempDir,
-  ELMO_BIN,
-  hasTmux,
-  startTerminal,
-  type TempDir,
-  type TerminalSession,
-  TMUX_MISSING,
-} from '@elmo/test-support';
-import { expectInert, useE2E } from '@elmo/test-support/vitest';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ELMO_BIN, hasTmux, startTerminal, type TerminalSession, TMUX_MISSING } from '@elmo/test-support';
+import { expectInert, useE2E, useTempDir } from '@elmo/test-support/vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 function envValues(path: string): Record<string, string> {
   const values: Record<string, string> = {};
@@ -23,17 +15,13 @@ function envValues(path: string): Record<string, string> {
 
 describe('elmo init on a real terminal', () => {
   const e2e = useE2E();
-  let tmuxDir: TempDir;
+  // The tmux socket lives outside the test home so that its server is never mistaken for a sender.
+  const tmuxDir = useTempDir('elmo-cli-tmux-');
   let terminal: TerminalSession | undefined;
 
-  beforeEach(() => {
-    // The tmux socket lives outside the test home so that its server is never mistaken for a sender.
-    tmuxDir = createTempDir('elmo-cli-tmux-');
-  });
   afterEach(() => {
     terminal?.close();
     terminal = undefined;
-    tmuxDir.remove();
   });
 
   const startInit = (args: string[] = []) => {

@@ -1,26 +1,17 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { type Sink, startSink } from '@elmo/posthog-sink';
 import { isProcessAlive } from '@elmo/telemetry-core/node';
-import { createTestHome, ELMO_BIN, getFreePort, type TestHome } from '@elmo/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ELMO_BIN, getFreePort } from '@elmo/test-support';
+import { useE2E } from '@elmo/test-support/vitest';
+import { describe, expect, it } from 'vitest';
 
 // `elmo start` end to end: the built CLI runs the real web app and worker of a fresh deployment.
 
-let sink: Sink;
-let home: TestHome;
-beforeEach(async () => {
-  sink = await startSink();
-  home = createTestHome(sink.url);
-});
-afterEach(async () => {
-  await home.waitForSenders().catch(() => undefined);
-  home.cleanup();
-  await sink.close();
-});
-
 describe('elmo start', () => {
+  const e2e = useE2E({ waitForSenders: true });
+
   it('runs web and worker, reports them in status, and stops both on Ctrl-C', async () => {
+    const { home, sink } = e2e;
     expect((await home.run(['init', '--yes', '--telemetry'])).code).toBe(0);
     const port = await getFreePort();
     const child = spawn(process.execPath, [ELMO_BIN, 'start', '--port', String(port)], {
@@ -72,7 +63,7 @@ describe('elmo start', () => {
   }, 150_000);
 
   it('refuses to start without a deployment, with one line and exit code 1', async () => {
-    const result = await home.run(['start']);
+    const result = await e2e.home.run(['start']);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^elmo: no deployment in .*run `elmo init` first$/);
   });

@@ -139,7 +139,8 @@ describe.each(['pglite', 'postgres'] as const)('a whole session on %s', (mode) =
     writeDeploymentEnv(home.path, sink.url);
     const env = { ...TELEMETRY_KNOBS, DO_NOT_TRACK: undefined, DISABLE_TELEMETRY: undefined };
     if (mode === 'postgres') postgres = await startPostgres();
-    web = await startWeb({ home: home.path, token, databaseUrl: postgres?.url, env });
+    // A person's first start: the web app creates its embedded database itself (other tests start from a copy).
+    web = await startWeb({ home: home.path, token, databaseUrl: postgres?.url, env, freshDatabase: true });
     const workerCount = mode === 'postgres' ? 2 : 1;
     for (let i = 0; i < workerCount; i++) {
       workers.push(startWorker({ webUrl: web.url, token, env: { ...env, ELMO_HOME: home.path } }));

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Sink, startSink } from '@elmo/posthog-sink';
 import {
-  createTempDir,
   createToken,
   type ManagedProcess,
   startWeb,
@@ -13,6 +12,7 @@ import {
   writeDeploymentEnv,
 } from '@elmo/test-support';
 import { launchChromium } from '@elmo/test-support/browser';
+import { useTempDir } from '@elmo/test-support/vitest';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flipTelemetrySwitch } from './settings-switch';
@@ -23,19 +23,17 @@ import { elmoTelemetryStatus } from './support/telemetry';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const home = useTempDir('elmo-consent-');
 let sink: Sink;
-let home: ReturnType<typeof createTempDir>;
 const running: ManagedProcess[] = [];
 const closers: (() => Promise<void>)[] = [];
 beforeEach(async () => {
   sink = await startSink();
-  home = createTempDir('elmo-consent-');
 });
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
   for (const process of running.splice(0)) await process.stop('SIGKILL');
   await sink.close();
-  home.remove();
 });
 
 async function deployment(env: Record<string, string | undefined> = {}) {

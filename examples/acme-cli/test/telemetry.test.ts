@@ -1,32 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { type Sink, startSink } from '@elmo/posthog-sink';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type E2EContext, useE2E } from '@elmo/test-support/vitest';
+import { describe, expect, it } from 'vitest';
 import { type AcmeHome, createAcmeHome } from './acme-home.js';
 
 const NOTICE = 'acme collects anonymous usage data';
 
-let sink: Sink;
-let home: AcmeHome;
-
-beforeEach(async () => {
-  sink = await startSink();
-  home = createAcmeHome(sink.url);
-});
-
-afterEach(async () => {
-  home.cleanup();
-  await sink.close();
-});
-
 /** Nothing left the machine: no request reached the sink (a sender would have had time to start). */
-async function expectNothingSent(): Promise<void> {
+async function expectNothingSent({ sink, home }: E2EContext<AcmeHome>): Promise<void> {
   await home.waitForSenders();
   await new Promise((resolve) => setTimeout(resolve, 200));
   expect(sink.requests, 'no request reached the sink').toEqual([]);
 }
 
 describe('acme, a second adopter of telemetry-core', () => {
+  const e2e = useE2E({ home: createAcmeHome });
+
   it('first run: the notice goes to stderr, stdout stays clean, and nothing is sent in that run', async () => {
+    const { home } = e2e;
     const run = await home.run(['hello']);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('Hello, world!\n');
@@ -35,21 +25,23 @@ describe('acme, a second adopter of telemetry-core', () => {
     expect(existsSync(home.spoolFile), 'no spool').toBe(false);
     // The notice is remembered by its version; no id is created in a run that sends nothing.
     expect(home.readConfig()).toEqual({ telemetryNoticeSeen: 1 });
-    await expectNothingSent();
+    await expectNothingSent(e2e);
   });
 
   it('DO_NOT_TRACK=1: no notice, no spool, no config, nothing sent', async () => {
+    const { home } = e2e;
     const run = await home.run(['hello'], { DO_NOT_TRACK: '1' });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     expect(existsSync(home.stateDir), 'no state folder (no spool, no log)').toBe(false);
     expect(existsSync(home.configFile), 'no config written while disabled').toBe(false);
-    await expectNothingSent();
+    await expectNothingSent(e2e);
     const status = await home.run(['telemetry', 'status'], { DO_NOT_TRACK: '1' });
     expect(status.stdout).toContain('disabled by the DO_NOT_TRACK environment variable');
   });
 
   it('`acme telemetry disable`: nothing is sent, and status names the config as the reason', async () => {
+    const { home } = e2e;
     const disable = await home.run(['telemetry', 'disable']);
     expect(disable.code).toBe(0);
     expect(disable.stdout).toContain('Telemetry disabled.');
@@ -59,7 +51,7 @@ describe('acme, a second adopter of telemetry-core', () => {
     expect(hello.code).toBe(0);
     expect(hello.stderr, 'no notice after opting out').toBe('');
     expect(existsSync(home.spoolFile), 'no spool').toBe(false);
-    await expectNothingSent();
+    await expectNothingSent(e2e);
 
     const status = await home.run(['telemetry', 'status']);
     expect(status.code).toBe(0);
@@ -70,6 +62,7 @@ describe('acme, a second adopter of telemetry-core', () => {
   });
 
   it('after the notice run, `acme hello` is spooled and the detached sender delivers it exactly once', async () => {
+    const { sink, home } = e2e;
     expect((await home.run(['hello'])).stderr).toContain(NOTICE);
     const run = await home.run(['hello', 'Ada']);
     expect(run.code).toBe(0);
@@ -96,10 +89,11 @@ describe('acme, a second adopter of telemetry-core', () => {
   });
 
   it('CI with no recorded choice: off, silently (no notice, nothing sent)', async () => {
+    const { home } = e2e;
     const run = await home.run(['hello'], { CI: 'true' });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     expect(existsSync(home.stateDir)).toBe(false);
-    await expectNothingSent();
+    await expectNothingSent(e2e);
   });
 });

@@ -2,19 +2,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Sink, startSink } from '@elmo/posthog-sink';
 import { updateEnvFile } from '@elmo/telemetry-core/node';
-import { createTempDir, type TempDir, writeDeploymentEnv } from '@elmo/test-support';
+import { writeDeploymentEnv } from '@elmo/test-support';
+import { useTempDir } from '@elmo/test-support/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDeploymentTelemetry, type DeploymentTelemetry } from '../src/deployment/deployment-telemetry.js';
 
 const DEPLOYMENT_ID = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';
+const temp = useTempDir('elmo-deploy-');
 let sink: Sink;
-let temp: TempDir;
 let dir: string;
 let running: DeploymentTelemetry[] = [];
 
 beforeEach(async () => {
   sink = await startSink();
-  temp = createTempDir('elmo-deploy-');
   dir = temp.path;
   writeDeploymentEnv(dir, sink.url, '', DEPLOYMENT_ID);
 });
@@ -22,7 +22,6 @@ afterEach(async () => {
   await Promise.all(running.map((t) => t.shutdown(200)));
   running = [];
   await sink.close();
-  temp.remove();
 });
 
 function create(component: 'web' | 'worker' = 'web', env: Record<string, string> = {}, productVersion = '1.0.0') {

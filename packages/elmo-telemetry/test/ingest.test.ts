@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Sink, startSink } from '@elmo/posthog-sink';
 import { readLocalLog } from '@elmo/telemetry-core/node';
-import { createTempDir, type TempDir } from '@elmo/test-support';
+import { useTempDir } from '@elmo/test-support/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDeploymentTelemetry, type DeploymentTelemetry } from '../src/deployment/deployment-telemetry.js';
 import { handleIngest } from '../src/deployment/ingest.js';
@@ -12,13 +12,12 @@ import { handleIngest } from '../src/deployment/ingest.js';
 // browser, and tracks it through the server's own browser client (consent, identity, log, delivery).
 
 const DEPLOYMENT_ID = '0b8f3c52-6a1d-4e7b-9f2a-1c3d5e7f9a0b';
+const temp = useTempDir('elmo-ingest-');
 let sink: Sink;
-let temp: TempDir;
 let dir: string;
 let deployment: DeploymentTelemetry;
 beforeEach(async () => {
   sink = await startSink();
-  temp = createTempDir('elmo-ingest-');
   dir = temp.path;
   writeFileSync(
     join(dir, '.env'),
@@ -29,7 +28,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await deployment.shutdown(300);
   await sink.close();
-  temp.remove();
 });
 
 function create(env: Record<string, string> = {}) {

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTempDir, type TempDir } from '@elmo/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useTempDir } from '@elmo/test-support/vitest';
+import { describe, expect, it } from 'vitest';
 import { readJsonFile } from '../src/node/json-file.js';
 import { openSpool } from '../src/node/spool/disk-spool.js';
 
@@ -19,11 +19,7 @@ function runWriter(args: string[]): Promise<number> {
   });
 }
 
-let temp: TempDir;
-beforeEach(() => {
-  temp = createTempDir();
-});
-afterEach(() => temp.remove());
+const temp = useTempDir();
 
 describe('10 processes writing at once', () => {
   it('leave a valid config, spool and log with nothing lost', async () => {

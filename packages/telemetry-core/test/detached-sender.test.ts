@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Sink, startSink } from '@elmo/posthog-sink';
-import { createTempDir, type TempDir } from '@elmo/test-support';
+import { useTempDir } from '@elmo/test-support/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingEvent } from '../src/envelope.js';
 import { readLocalLog } from '../src/node/local-log.js';
@@ -14,15 +14,13 @@ import { TEST_CONSENT_NAMES } from '../src/testing/consent.js';
 // Tests import the sources, but the detached sender runs the built entry file.
 const ENTRY = detachedSenderEntry().replace('/src/', '/dist/').replace(/\.ts$/, '.js');
 
-let temp: TempDir;
+const temp = useTempDir();
 let sink: Sink;
 beforeEach(async () => {
-  temp = createTempDir();
   sink = await startSink();
 });
 afterEach(async () => {
   await sink.close();
-  temp.remove();
 });
 
 function events(count: number, prefix: string): OutgoingEvent[] {

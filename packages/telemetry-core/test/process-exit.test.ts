@@ -1,29 +1,19 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type Sink, startSink } from '@elmo/posthog-sink';
-import { getFreePort } from '@elmo/test-support';
+import { getFreePort, runNode } from '@elmo/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/track-and-shutdown.mjs', import.meta.url));
 
 /** Runs the fixture and returns how long after calling shutdown the process exited. */
-function timeShutdown(host: string): Promise<{ code: number | null; afterShutdownMs: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SCRIPT, host], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.stderr.on('data', (chunk) => (err += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const started = Number(/shutdown (\d+)/.exec(out)?.[1]);
-      if (!started) return reject(new Error(`fixture did not reach shutdown: ${err}`));
-      resolve({ code, afterShutdownMs: Date.now() - started });
-    });
+async function timeShutdown(host: string): Promise<{ code: number | null; afterShutdownMs: number }> {
+  const { code, stdout, stderr } = await runNode(SCRIPT, [host], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
   });
+  const exitedAt = Date.now();
+  const started = Number(/shutdown (\d+)/.exec(stdout)?.[1]);
+  if (!started) throw new Error(`fixture did not reach shutdown: ${stderr}`);
+  return { code, afterShutdownMs: exitedAt - started };
 }
 
 let sink: Sink | undefined;

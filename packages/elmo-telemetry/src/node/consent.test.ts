@@ -1,29 +1,24 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConsentLock, TelemetryMode } from '@elmo/telemetry-core';
-import { createTempDir, type TempDir } from '@elmo/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useTempDir } from '@elmo/test-support/vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createElmoConsent, saveElmoTelemetryChoice } from './consent.js';
 
 // Real files in a temp folder: a home with the user config, a deployment .env and a policy file.
-let temp: TempDir | undefined;
+const temp = useTempDir('elmo-consent-');
 let home: string;
 let configFile: string;
 let envFile: string;
 let policyFile: string;
-function freshFolders() {
-  temp?.remove();
-  const t = createTempDir('elmo-consent-');
-  temp = t;
-  home = join(t.path, 'home');
+beforeEach(() => {
+  home = join(temp.path, 'home');
   configFile = join(home, '.config', 'elmo', 'config.json');
-  envFile = join(t.path, 'deployment', '.env');
-  policyFile = join(t.path, 'policy.json');
+  envFile = join(temp.path, 'deployment', '.env');
+  policyFile = join(temp.path, 'policy.json');
   mkdirSync(join(home, '.config', 'elmo'), { recursive: true });
-  mkdirSync(join(t.path, 'deployment'), { recursive: true });
-}
-beforeEach(freshFolders);
-afterEach(() => temp?.remove());
+  mkdirSync(join(temp.path, 'deployment'), { recursive: true });
+});
 
 interface Setup {
   env?: Record<string, string>;

@@ -1,16 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createTempDir, type TempDir } from '@elmo/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useTempDir } from '@elmo/test-support/vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { changeEnvFile, EnvValueError, editEnvText, readEnvFile, updateEnvFile } from './env-file.js';
 import { FileStateError } from './json-file.js';
 import { createLiveReader } from './live-file.js';
 
-let temp: TempDir;
-beforeEach(() => {
-  temp = createTempDir();
-});
-afterEach(() => temp.remove());
+const temp = useTempDir();
 
 const SAMPLE = `# Elmo deployment
 DEPLOYMENT_ID=3f2504e0-4f89-41d3-9a0c-0305e82c3301

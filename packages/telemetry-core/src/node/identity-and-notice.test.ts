@@ -1,19 +1,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir, type TempDir } from '@elmo/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useTempDir } from '@elmo/test-support/vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ConsentDecision } from '../consent.js';
 import { isNoticeDue, recordNoticeShown } from './first-run-notice.js';
 import { ensureInstallId, maskId, readInstallId, removeInstallId, replaceInstallId } from './install-id.js';
 import { readJsonFile } from './json-file.js';
 
-let temp: TempDir;
+const temp = useTempDir();
 let configFile: string;
 beforeEach(() => {
-  temp = createTempDir();
   configFile = join(temp.path, 'app', 'config.json');
 });
-afterEach(() => temp.remove());
 
 const ids = (...values: string[]) => {
   const queue = [...values];

@@ -1,14 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir, type TempDir } from '@elmo/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useTempDir } from '@elmo/test-support/vitest';
+import { describe, expect, it } from 'vitest';
 import { FileStateError, readJsonFile, updateJsonFile } from './json-file.js';
 
-let temp: TempDir;
-beforeEach(() => {
-  temp = createTempDir();
-});
-afterEach(() => temp.remove());
+const temp = useTempDir();
 
 describe('JSON config files', () => {
   it('reports a missing file and creates it on update', () => {

@@ -1,17 +1,13 @@
-import { spawn } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTempDir, type TempDir } from '@elmo/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runNode } from '@elmo/test-support';
+import { useTempDir } from '@elmo/test-support/vitest';
+import { describe, expect, it } from 'vitest';
 import type { LogEntry } from '../ports.js';
 import { createLocalLog, readLocalLog } from './local-log.js';
 
-let temp: TempDir;
-beforeEach(() => {
-  temp = createTempDir();
-});
-afterEach(() => temp.remove());
+const temp = useTempDir();
 
 describe('local transparency log', () => {
   it('shows each event once, with its newest status and its properties', () => {
@@ -150,18 +146,7 @@ describe('a local log that cannot be written', () => {
     writeFileSync(blocker, 'a file where the data folder should be');
     const path = join(blocker, 'events.log');
     const fixture = fileURLToPath(new URL('../../test/fixtures/failing-log.mjs', import.meta.url));
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [fixture, path, blocker], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { PATH: process.env.PATH },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    const result = await runNode(fixture, [path, blocker], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const { failing, fixed } = JSON.parse(result.stdout);

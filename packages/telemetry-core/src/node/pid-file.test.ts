@@ -1,20 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir, type TempDir } from '@elmo/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useTempDir } from '@elmo/test-support/vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createPidFile, readLivePid, readPidFile, removePidFile, writePidFile } from './pid-file.js';
 
 // The pid of a process that has already exited.
 const deadPid = () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout);
 
-let temp: TempDir;
+const temp = useTempDir();
 let path: string;
 beforeEach(() => {
-  temp = createTempDir();
   path = join(temp.path, 'run', 'x.pid');
 });
-afterEach(() => temp.remove());
 
 describe('pid files', () => {
   it('reads the pid and an optional port, tolerating the shapes older writers left', () => {

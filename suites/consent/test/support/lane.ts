@@ -5,6 +5,7 @@ import {
   ELMO_BIN,
   getFreePort,
   type ManagedProcess,
+  seedDatabase,
   startProcess,
   type TestHome,
   waitUntil,
@@ -87,6 +88,8 @@ export async function createLane(name: string, setup: string[][] = [['init', '--
     },
     async start(startEnv = {}) {
       lane.startEnv = startEnv;
+      // Consent is what is tested here, not the database's first creation: start from a ready copy.
+      seedDatabase(join(home.deployDir, 'data'));
       const proc = startProcess(process.execPath, [ELMO_BIN, 'start', '--port', String(port)], {
         cwd: process.cwd(),
         env: home.env({ ...base, ...startEnv }),

@@ -1,15 +1,11 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir, type TempDir } from '@elmo/test-support';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useTempDir } from '@elmo/test-support/vitest';
+import { describe, expect, it } from 'vitest';
 import type { OutgoingEvent } from '../../envelope.js';
 import { openSpool } from './disk-spool.js';
 
-let temp: TempDir;
-beforeEach(() => {
-  temp = createTempDir();
-});
-afterEach(() => temp.remove());
+const temp = useTempDir();
 
 const event = (i: number, size = 0): OutgoingEvent => ({
   uuid: `u${i}`,
