@@ -85,7 +85,8 @@ describe('web server start and stop', () => {
         entries: [{ idx: 0, version: '7', when: 1, tag: '0000_broken', breakpoints: true }],
       }),
     );
-    const server = await web({ home: tempHome(), cwd, waitUntilReady: false });
+    // A new database: one that already has the real migrations would skip this older-dated broken one.
+    const server = await web({ home: tempHome(), cwd, waitUntilReady: false, freshDatabase: true });
     const exit = await server.exited;
     expect(exit.code).toBe(1);
     const lines = server
