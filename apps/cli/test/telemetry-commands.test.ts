@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
 import { expectInert, useE2E } from '@elmo/test-support/vitest';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +72,30 @@ describe('elmo telemetry enable | disable | status', () => {
     home.writeConfig({ telemetryDisabled: true });
     expect(await statusJson()).toMatchObject({ enabled: false, source: 'user-config' });
     await expectInert(e2e);
+  });
+
+  it('disable and enable keep the mode of the .env and the user config, and as root their owner', async () => {
+    const { home } = e2e;
+    mkdirSync(home.deployDir, { recursive: true });
+    writeFileSync(home.envFile, ENV_TEXT);
+    home.writeConfig({ theme: 'dark' });
+    chmodSync(home.envFile, 0o644);
+    chmodSync(home.configFile, 0o644);
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) chownSync(home.envFile, 4321, 4321);
+    const kept = (path: string, uid: number) => {
+      const stats = statSync(path);
+      expect(stats.mode & 0o7777).toBe(0o644);
+      if (asRoot) expect([stats.uid, stats.gid]).toEqual([uid, uid]);
+    };
+
+    for (const command of ['disable', 'enable']) {
+      expect((await home.run(['telemetry', command])).code).toBe(0);
+      kept(home.envFile, 4321);
+      kept(home.configFile, 0);
+    }
+    expect(readFileSync(home.envFile, 'utf8')).toBe(ENV_TEXT);
+    expect(home.readConfig()).toMatchObject({ theme: 'dark', telemetryChoice: 'enabled' });
   });
 
   it('without a deployment only the user config is written; text status masks both ids', async () => {

@@ -98,6 +98,42 @@ describe('through real posthog-node into the loopback sink', () => {
     expect(received).toEqual([...batch('a'), ...batch('b'), ...batch('c')].map((e) => e.uuid).sort());
   });
 
+  it('reports a batch sent only when the sink has every event of it, and a failed batch never leaves later', async () => {
+    const sender = createPostHogSender({ host: sink.url, apiKey: 'phc_test', retryDelayMs: 20, retryCount: 1 });
+    const batch = (prefix: string, size: number) =>
+      Array.from({ length: size }, (_, i) => ({
+        uuid: `00000000-0000-4000-8000-${prefix}${String(i).padStart(11, '0')}`,
+        event: 'cli_command',
+        distinctId: 'install-1',
+        timestamp: new Date(FIXED_NOW).toISOString(),
+        properties: { n: i },
+      }));
+    const outcomes: { uuids: string[]; sent: boolean }[] = [];
+    const send = async (events: ReturnType<typeof batch>) => {
+      const sent = await sender.send(events).then(
+        () => true,
+        () => false,
+      );
+      outcomes.push({ uuids: events.map((e) => e.uuid), sent });
+    };
+    await send(batch('a', 30));
+    sink.setMode({ kind: 'status', status: 500, times: 1 });
+    await send(batch('b', 7)); // Fails once, then is sent by the retry.
+    sink.setMode('status:503');
+    await send(batch('c', 3)); // Fails on every attempt: reported failed.
+    sink.setMode('healthy');
+    await send(batch('d', 1));
+    // Anything a failed attempt's client still held would have had time to leave by now.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sender.close?.();
+    const received = sink.events.map((e) => String(e.uuid));
+    expect(outcomes.map((o) => o.sent)).toEqual([true, true, false, true]);
+    for (const outcome of outcomes.filter((o) => o.sent))
+      for (const uuid of outcome.uuids) expect(received.filter((u) => u === uuid)).toHaveLength(1);
+    expect(received.filter((u) => outcomes[2]?.uuids.includes(u))).toEqual([]);
+    expect(received).toHaveLength(30 + 7 + 1);
+  });
+
   it('retries 500 and 429 and delivers each event exactly once', async () => {
     const telemetry = client();
     sink.setMode({ kind: 'status', status: 500, times: 1 });

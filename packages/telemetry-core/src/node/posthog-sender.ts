@@ -30,12 +30,12 @@ function isRetryable(error: unknown): boolean {
 }
 
 /**
- * A sender on posthog-node: one long-lived client per process. The client's own timer, queue limits and
- * retries are out of the way: the core batches, this sender retries with backoff on timers that never keep a
- * process alive, nothing is printed (errors surface as rejections), and `close` aborts whatever is still in
- * flight so that a dead endpoint cannot hold the process past its deadline. Sends run one at a time, in order:
- * each attempt starts from an empty client queue, so two overlapping sends (a server's own client and its browser
- * client share one sender) would otherwise empty each other's batch and report it sent.
+ * A sender on posthog-node, used through its public API only (an SDK upgrade must not be able to make it send
+ * nothing while the local log says "sent"). posthog-node's own timer, queue limits and retries are out of the
+ * way: the core batches, each attempt runs on a fresh client, this sender retries with backoff on timers that
+ * never keep a process alive, nothing is printed (errors surface as rejections), and `close` aborts whatever is
+ * still in flight so that a dead endpoint cannot hold the process past its deadline. Sends run one at a time, in
+ * the order they were given.
  */
 export function createPostHogSender(options: PostHogSenderOptions): Sender {
   const logger = options.logger ?? silentLogger;
@@ -72,7 +72,7 @@ export function createPostHogSender(options: PostHogSenderOptions): Sender {
       timer.unref?.();
       sleeping.add(wake);
     });
-  const client = new PostHog(options.apiKey, {
+  const clientOptions = {
     host: options.host,
     flushAt: Number.MAX_SAFE_INTEGER,
     flushInterval: 0,
@@ -81,23 +81,24 @@ export function createPostHogSender(options: PostHogSenderOptions): Sender {
     requestTimeout: options.requestTimeoutMs ?? 3000,
     fetchRetryCount: 0,
     disableGeoip: true,
-    // biome-ignore lint/suspicious/noExplicitAny: posthog-node's fetch type is a structural subset of the global one.
-    fetch: ownedFetch as any,
-  });
-  client.on('error', () => {});
-  // posthog-node keeps a batch that hit a network error for its next flush; each attempt here starts clean
-  // so that what is sent is exactly the batch given, and the caller decides what happens to a failed one.
-  const forgetQueue = () => client.setPersistedProperty('queue' as never, []);
-  const retryCount = options.retryCount ?? 2;
-  const retryDelayMs = options.retryDelayMs ?? 500;
-
-  // One send after another (see above); a failed send does not stop the next.
-  let previous: Promise<unknown> = Promise.resolve();
-  const sendNow = async (events: readonly OutgoingEvent[]) => {
-    for (let attempt = 0; ; attempt += 1) {
-      if (closed) throw new DeliveryError('sender closed', true);
-      if (options.mayAttempt && !options.mayAttempt()) throw new DeliveryError('consent withdrawn', false);
-      forgetQueue();
+  };
+  /**
+   * One attempt at one batch, on a client of its own, through posthog-node's public API only: `capture` each
+   * event, then `flush`, which waits for the captures to be queued and rejects when the batch was not accepted.
+   * The client starts empty, so what is sent is exactly this batch; when the attempt ends its fetch closes, so a
+   * batch the client still holds after a failure can never leave later (a retry is a new attempt).
+   */
+  const sendOnce = async (events: readonly OutgoingEvent[]) => {
+    let open = true;
+    const gatedFetch = (url: string, init: RequestInit & { signal?: AbortSignal }) =>
+      open ? ownedFetch(url, init) : Promise.reject(new Error('attempt over'));
+    const client = new PostHog(options.apiKey, {
+      ...clientOptions,
+      // biome-ignore lint/suspicious/noExplicitAny: posthog-node's fetch type is a structural subset of the global one.
+      fetch: gatedFetch as any,
+    });
+    client.on('error', () => {});
+    try {
       for (const event of events) {
         const anonymous = !('$set' in event.properties);
         client.capture({
@@ -109,11 +110,24 @@ export function createPostHogSender(options: PostHogSenderOptions): Sender {
           properties: anonymous ? { ...event.properties, $process_person_profile: false } : event.properties,
         });
       }
+      await client.flush();
+    } finally {
+      open = false;
+    }
+  };
+  const retryCount = options.retryCount ?? 2;
+  const retryDelayMs = options.retryDelayMs ?? 500;
+
+  // One send after another (see above); a failed send does not stop the next.
+  let previous: Promise<unknown> = Promise.resolve();
+  const sendNow = async (events: readonly OutgoingEvent[]) => {
+    for (let attempt = 0; ; attempt += 1) {
+      if (closed) throw new DeliveryError('sender closed', true);
+      if (options.mayAttempt && !options.mayAttempt()) throw new DeliveryError('consent withdrawn', false);
       try {
-        await client.flush();
+        await sendOnce(events);
         return;
       } catch (error) {
-        forgetQueue();
         const retryable = isRetryable(error);
         if (!retryable || attempt >= retryCount || !retrying || closed) {
           throw new DeliveryError(String((error as Error)?.message ?? error), retryable);

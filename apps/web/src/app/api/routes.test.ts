@@ -1,8 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { chmodSync, chownSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeDeploymentEnv } from '@elmo/test-support';
+import { useTempDir } from '@elmo/test-support/vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTestPglite, type TestDatabase } from '../../../test/support/database';
 import { type RouteCall as Call, callRoute as call } from '../../../test/support/route-calls';
 import { readWebEnv } from '../../server/env';
 import { createWebRuntime, provideRuntime } from '../../server/runtime';
+import { createWebTelemetry } from '../../server/telemetry';
 import { createRecordingTelemetryHooks } from '../../server/telemetry-hooks';
 import * as brandPromptsRoute from './brands/[id]/prompts/route';
 import * as brandRoute from './brands/[id]/route';
@@ -14,6 +19,7 @@ import * as claimRoute from './internal/jobs/claim/route';
 import * as promptRoute from './prompts/[id]/route';
 import * as reportRoute from './reports/[id]/route';
 import * as reportsRoute from './reports/route';
+import * as settingsTelemetryRoute from './settings/telemetry/route';
 
 // Route handlers called in-process on a real PGlite, with hooks that record what telemetry would be told.
 
@@ -244,5 +250,36 @@ describe('reports API and the internal job API', () => {
 describe('health', () => {
   it('answers 200 with the database mode', async () => {
     expect(await call(healthRoute.GET, 'GET')).toEqual({ status: 200, body: { status: 'ok', database: 'pglite' } });
+  });
+});
+
+describe('settings switch', () => {
+  const home = useTempDir('elmo-settings-switch-');
+
+  it('keeps the mode of the deployment .env, and as root its owner', async () => {
+    // Consent also reads the user's own config under HOME: keep the machine's out of this test.
+    vi.stubEnv('HOME', join(home.path, 'user'));
+    vi.stubEnv('XDG_CONFIG_HOME', join(home.path, 'user', '.config'));
+    const envFile = writeDeploymentEnv(join(home.path, 'deploy'));
+    chmodSync(envFile, 0o644);
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) chownSync(envFile, 4321, 4321);
+    const env = { ...readWebEnv({ ELMO_HOME: join(home.path, 'deploy') }), internalToken: TOKEN };
+    const telemetry = createWebTelemetry(env);
+    provideRuntime(createWebRuntime({ env, database: t.database, telemetry }));
+    try {
+      for (const enabled of [false, true]) {
+        const answer = await call(settingsTelemetryRoute.POST, 'POST', { body: { enabled } });
+        expect(answer).toMatchObject({ status: 200, body: { enabled } });
+        expect(readFileSync(envFile, 'utf8').includes('DISABLE_TELEMETRY=1')).toBe(!enabled);
+        const stats = statSync(envFile);
+        expect(stats.mode & 0o7777).toBe(0o644);
+        if (asRoot) expect([stats.uid, stats.gid]).toEqual([4321, 4321]);
+      }
+    } finally {
+      await telemetry.shutdown();
+      vi.unstubAllEnvs();
+      provideRuntime(createWebRuntime({ env: { ...env, internalToken: TOKEN }, database: t.database, hooks }));
+    }
   });
 });
