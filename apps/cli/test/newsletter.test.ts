@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
 import { useE2E } from '@elmo/test-support/vitest';
 import { describe, expect, it } from 'vitest';
@@ -81,5 +82,84 @@ describe('newsletter signup (the one explicit exception)', () => {
     expect(existsSync(home.envFile)).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(sink.requests).toEqual([]);
+  });
+});
+
+describe('a signup the endpoint never accepts is retried within bounds, then dropped (SPEC §6)', () => {
+  const e2e = useE2E('status:500');
+  const extraEnv = { ELMO_TELEMETRY_SENDER_CAP_MS: '2000' };
+  const DAY_MS = 24 * 60 * 60 * 1000;
+
+  const explicitStatus = async () => {
+    const run = await e2e.home.run(['telemetry', 'status', '--json']);
+    expect(run.code).toBe(0);
+    return (JSON.parse(run.stdout) as { explicit: { pending: number; dropped: number } }).explicit;
+  };
+  const spooled = () =>
+    readFileSync(e2e.home.explicitSpoolFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const dropsLogged = () =>
+    readFileSync(e2e.home.logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { uuid: string; status: string; reason?: string })
+      .filter((entry) => entry.status === 'dropped');
+
+  it('counts attempts, drops it after the 20th, logs and shows the drop, and starts no sender for an expired one', async () => {
+    const { sink, home } = e2e;
+    // The sender inherits the TLS setup of the command, and nothing else of its environment (SPEC §7).
+    const tlsEnv = { SSL_CERT_DIR: join(home.root, 'certs'), AWS_SECRET_ACCESS_KEY: 'aws-secret-of-the-shell' };
+    const signup = await home.run(['init', '--yes', '--no-telemetry', '--email', 'carol@example.com'], {
+      extraEnv: { ...extraEnv, ...tlsEnv },
+    });
+    expect(signup.code).toBe(0);
+    await sink.waitForRequests(1);
+    // It is still retrying the 500 (two more tries, 500 ms apart), so its environment can be read.
+    const [pid] = home.senders();
+    expect(pid).toBeTypeOf('number');
+    if (process.platform === 'linux') {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+      expect(environ).toEqual([`SSL_CERT_DIR=${tlsEnv.SSL_CERT_DIR}`]);
+    }
+    await home.waitForSenders();
+    const [entry] = spooled();
+    expect(entry).toMatchObject({ event: 'newsletter_signup', attempts: 1 });
+    expect(Date.now() - Date.parse(entry?.queuedAt as string)).toBeLessThan(60_000);
+    expect(await explicitStatus()).toEqual({ pending: 1, dropped: 0 });
+    const text = await home.run(['telemetry', 'status']);
+    expect(text.stdout).toMatch(/explicit: +1 waiting, 0 dropped undelivered .*7 days or 20 attempts/);
+
+    // As if 18 more runs had tried it: the next command's sender makes the 20th and last attempt.
+    writeFileSync(home.explicitSpoolFile, `${JSON.stringify({ ...entry, attempts: 19 })}\n`);
+    const requestsBefore = sink.requests.length;
+    expect((await home.run(['status'], { extraEnv })).code).toBe(0);
+    await sink.waitForRequests(requestsBefore + 1);
+    await home.waitForSenders();
+    expect(existsSync(home.explicitSpoolFile)).toBe(false);
+    expect(await explicitStatus()).toEqual({ pending: 0, dropped: 1 });
+    expect(dropsLogged()).toEqual([
+      expect.objectContaining({ uuid: entry?.uuid, reason: 'bound: not delivered after 20 attempts' }),
+    ]);
+
+    // One queued 8 days ago is dropped by the command itself: no sender process starts for it.
+    const expired = { ...entry, uuid: '6f0b2c1e-0d7a-4c59-9a8e-2f4d1b3c5a70', attempts: 3 };
+    writeFileSync(
+      home.explicitSpoolFile,
+      `${JSON.stringify({ ...expired, queuedAt: new Date(Date.now() - 8 * DAY_MS).toISOString() })}\n`,
+    );
+    const requestsNow = sink.requests.length;
+    expect((await home.run(['status'], { extraEnv })).code).toBe(0);
+    expect(home.senders()).toEqual([]);
+    expect(existsSync(join(home.stateDir, 'explicit-sender.pid'))).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sink.requests).toHaveLength(requestsNow);
+    expect(await explicitStatus()).toEqual({ pending: 0, dropped: 2 });
+    expect(dropsLogged().map((e) => [e.uuid, e.reason])).toEqual([
+      [entry?.uuid, 'bound: not delivered after 20 attempts'],
+      [expired.uuid, 'expired: not delivered within 7 days of being queued'],
+    ]);
+    expect(sink.events).toEqual([]);
   });
 });

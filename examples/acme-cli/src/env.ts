@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { SENDER_ENV_ALLOWLIST, SENDER_ENV_ALLOWLIST_WINDOWS } from '@elmo/telemetry-core/node';
 import ciInfo from 'ci-info';
 import { ACME, ACME_CONSENT_NAMES } from './names.js';
 
@@ -12,7 +13,10 @@ const READ = [
   ACME.env.posthogKey,
   'XDG_CONFIG_HOME',
   'XDG_STATE_HOME',
-] as const;
+  // Handed to the detached sender so that it reaches the endpoint through the same TLS setup (the core's list).
+  ...SENDER_ENV_ALLOWLIST,
+  ...SENDER_ENV_ALLOWLIST_WINDOWS,
+];
 
 /** The one module that reads process.env (and, through ci-info, whether this is CI). */
 export function readEnv(): { env: Env; homedir: string; isCI: boolean } {

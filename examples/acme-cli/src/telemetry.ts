@@ -134,18 +134,22 @@ export function createAcmeTelemetry(deps: AcmeDeps): AcmeTelemetry {
         // Disabled means inert: no sender. The sender asks the same rules, from the same places, before every
         // batch, and gets only the variables they read (SPEC §7).
         if (!destination || !resolver.decide().enabled) return;
-        startDetachedSender({
-          host: destination.host,
-          apiKey: destination.apiKey,
-          capMs: SENDER_CAP_MS,
-          spoolPath: paths.spoolFile,
-          pidFile: paths.senderPidFile,
-          logPath: paths.logFile,
-          consent: {
-            names: ACME_CONSENT_NAMES,
-            places: { ...resolver.places, env: consentEnv(ACME_CONSENT_NAMES, deps.env) },
+        startDetachedSender(
+          {
+            host: destination.host,
+            apiKey: destination.apiKey,
+            capMs: SENDER_CAP_MS,
+            spoolPath: paths.spoolFile,
+            pidFile: paths.senderPidFile,
+            logPath: paths.logFile,
+            consent: {
+              names: ACME_CONSENT_NAMES,
+              places: { ...resolver.places, env: consentEnv(ACME_CONSENT_NAMES, deps.env) },
+            },
           },
-        });
+          undefined,
+          deps.env,
+        );
       } catch {
         // Telemetry never changes a command's output or exit code.
       }

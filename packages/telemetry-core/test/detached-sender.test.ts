@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Sink, startSink } from '@elmo/posthog-sink';
 import { useTempDir } from '@elmo/test-support/vitest';
@@ -108,6 +108,41 @@ describe('the detached sender', () => {
     );
     expect(spool.isEmpty()).toBe(true);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'gets only the TLS variables of its parent, never NODE_OPTIONS or a secret, and no API key in argv',
+    async () => {
+      const cfg = { ...config(3000), apiKey: 'phc_argv_must_not_hold_this' };
+      openSpool(cfg.spoolPath).append(events(1, 'i'));
+      // Hangs until the request timeout: the child is alive while its environment is read.
+      sink.setMode('hang');
+      const parent = {
+        NODE_EXTRA_CA_CERTS: join(temp.path, 'corporate-ca.pem'),
+        SSL_CERT_FILE: join(temp.path, 'cert.pem'),
+        SSL_CERT_DIR: join(temp.path, 'certs'),
+        NODE_OPTIONS: `--require ${join(temp.path, 'injected.cjs')}`,
+        ELMO_POSTHOG_KEY: 'phc_secret_in_parent_env',
+        AWS_SECRET_ACCESS_KEY: 'aws-secret-in-parent-env',
+        PATH: process.env.PATH ?? '/usr/bin',
+      };
+      const pid = startDetachedSender(cfg, ENTRY, parent) as number;
+      await sink.waitForRequests(1, { timeoutMs: 5000 });
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).sort();
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(environ).toEqual(
+        [
+          `NODE_EXTRA_CA_CERTS=${parent.NODE_EXTRA_CA_CERTS}`,
+          `SSL_CERT_DIR=${parent.SSL_CERT_DIR}`,
+          `SSL_CERT_FILE=${parent.SSL_CERT_FILE}`,
+        ].sort(),
+      );
+      expect(argv.join(' ')).not.toContain(cfg.apiKey);
+      expect(argv.join(' ')).toContain('sender-process');
+      // It did reach the endpoint, with the key it read from its 0600 file.
+      expect(sink.rawBytes().includes(cfg.apiKey)).toBe(true);
+      await waitForExit(pid, 5000);
+    },
+  );
 
   it('runs one sender at a time', async () => {
     const cfg = config();

@@ -7,12 +7,13 @@ import {
   isUuid,
   type TelemetryMode,
 } from '@elmo/telemetry-core';
-import { maskId, openSpool } from '@elmo/telemetry-core/node';
+import { EXPLICIT_RETRY_BOUNDS, maskId, openSpool } from '@elmo/telemetry-core/node';
 import { Command, Option } from 'commander';
 import { type CommandContext, dirOption, printReport } from '../command-context.js';
 import { deploymentDirFor, isUnusable, readDeployment } from '../deployment/deployment.js';
 import { describeFileProblem } from '../file-problem.js';
 import { readConsentSnapshot } from '../telemetry/consent-snapshot.js';
+import { explicitSpoolPaths } from '../telemetry/spool-routes.js';
 
 /** Options of `elmo telemetry status`. */
 export interface TelemetryStatusOptions {
@@ -38,6 +39,11 @@ export interface TelemetryStatusReport {
   destination: string;
   /** Events spooled and not yet sent. */
   pending: number;
+  /**
+   * Explicit submissions (newsletter signup, deletion request): waiting to be sent, and dropped undelivered
+   * (past their retry bounds, SPEC §6, or refused by the endpoint); each drop is in the local log with its reason.
+   */
+  explicit: { pending: number; dropped: number };
   logPath: string;
 }
 
@@ -50,6 +56,7 @@ export function readTelemetryStatus(context: CommandContext, options: { dir?: st
   const destination = resolveDestination(deps.env, deployment.values);
   const installId = snapshot.config.status === 'ok' ? snapshot.config.data[ELMO.configKeys.installId] : undefined;
   const deploymentId = deployment.values[ELMO.env.deploymentId];
+  const explicitSpool = openSpool(explicitSpoolPaths(snapshot.paths).spoolFile);
   const stateOf = (path: string, state: typeof snapshot.config | typeof snapshot.deploymentEnv) =>
     isUnusable(state) ? describeFileProblem(path, state) : state.status;
   return {
@@ -67,6 +74,7 @@ export function readTelemetryStatus(context: CommandContext, options: { dir?: st
     endpoint: destination ? destination.host : null,
     destination: describeDestination(destination),
     pending: openSpool(snapshot.paths.spoolFile).read().length,
+    explicit: { pending: explicitSpool.read().length, dropped: explicitSpool.dropped() },
     logPath: snapshot.paths.logFile,
   };
 }
@@ -90,10 +98,22 @@ function formatReport(report: TelemetryStatusReport): string[] {
     `  deployment:     ${report.envPath} (${report.envState})`,
     `  destination:    ${report.destination}`,
     `  pending:        ${report.pending} event${report.pending === 1 ? '' : 's'} waiting to be sent`,
+    ...formatExplicit(report.explicit),
     `  local log:      ${report.logPath} (elmo telemetry log)`,
     '',
     ...howToChange,
     'What is collected: docs/TELEMETRY.md; preview events without sending: ELMO_TELEMETRY_DEBUG=1',
+  ];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const BOUNDS = `tried for up to ${EXPLICIT_RETRY_BOUNDS.maxAgeMs / DAY_MS} days or ${EXPLICIT_RETRY_BOUNDS.maxAttempts} attempts`;
+
+// Shown once there has been one: most people never sign up or ask for deletion.
+function formatExplicit({ pending, dropped }: TelemetryStatusReport['explicit']): string[] {
+  if (pending === 0 && dropped === 0) return [];
+  return [
+    `  explicit:       ${pending} waiting, ${dropped} dropped undelivered (newsletter sign-up, deletion request; ${BOUNDS})`,
   ];
 }
 

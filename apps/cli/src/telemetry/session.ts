@@ -20,6 +20,7 @@ import {
   consentEnv,
   createLocalLog,
   createTraceLogger,
+  EXPLICIT_RETRY_BOUNDS,
   ensureInstallId,
   isNoticeDue,
   openSpool,
@@ -137,26 +138,36 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
     const common = { host: target.host, apiKey: target.apiKey, capMs: deps.senderCapMs };
     // Disabled: tracked events already spooled stay put and no sender starts for them (SPEC §3 "inert").
     if (enabled) {
-      startDetachedSender({
-        ...common,
-        // The sender asks the same rules before every batch, from the same places (SPEC §7).
-        consent: {
-          names: ELMO_CONSENT_NAMES,
-          places: { ...resolver.places, env: consentEnv(ELMO_CONSENT_NAMES, deps.env) },
+      startDetachedSender(
+        {
+          ...common,
+          // The sender asks the same rules before every batch, from the same places (SPEC §7).
+          consent: {
+            names: ELMO_CONSENT_NAMES,
+            places: { ...resolver.places, env: consentEnv(ELMO_CONSENT_NAMES, deps.env) },
+          },
+          spoolPath: paths.spoolFile,
+          pidFile: paths.senderPidFile,
+          logPath: paths.logFile,
+          ...(isTraceMode(deps.env) ? { traceFile: paths.senderTraceFile } : {}),
         },
-        spoolPath: paths.spoolFile,
-        pidFile: paths.senderPidFile,
-        logPath: paths.logFile,
-        ...(isTraceMode(deps.env) ? { traceFile: paths.senderTraceFile } : {}),
-      });
+        undefined,
+        deps.env,
+      );
     }
     // An explicit submission is sent whatever the consent, and logged like every event that leaves (SPEC §7).
-    startDetachedSender({
-      ...common,
-      spoolPath: explicitPaths.spoolFile,
-      pidFile: explicitPaths.senderPidFile,
-      logPath: paths.logFile,
-    });
+    // It is retried within bounds (SPEC §6): one past them is dropped, logged and shown by `telemetry status`.
+    startDetachedSender(
+      {
+        ...common,
+        spoolPath: explicitPaths.spoolFile,
+        pidFile: explicitPaths.senderPidFile,
+        logPath: paths.logFile,
+        bounds: EXPLICIT_RETRY_BOUNDS,
+      },
+      undefined,
+      deps.env,
+    );
   };
 
   return {

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, linkSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { writeFileAtomic } from './fs-atomic.js';
 import { isProcessAlive } from './process-alive.js';
 
@@ -45,21 +46,28 @@ export function writePidFile(path: string, record: PidRecord = { pid: process.pi
   writeFileAtomic(path, format(record), 0o644);
 }
 
-/** Creates a pid file only if none exists (O_EXCL); false when one is already there. */
+/**
+ * Creates a pid file only if none exists; false when one is already there. The record is written whole to a temp
+ * file beside it and hard-linked into place: link() fails with EEXIST just as O_EXCL does, but the name only ever
+ * appears with its content, so a reader finds no file or the whole record, never an empty one.
+ */
 export function createPidFile(path: string, record: PidRecord = { pid: process.pid }): boolean {
-  let fd: number;
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = openSync(temp, 'wx', 0o644);
   try {
-    fd = openSync(path, 'wx');
+    try {
+      writeSync(fd, format(record));
+    } finally {
+      closeSync(fd);
+    }
+    linkSync(temp, path);
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
-  }
-  try {
-    writeSync(fd, format(record));
   } finally {
-    closeSync(fd);
+    rmSync(temp, { force: true });
   }
-  return true;
 }
 
 /** Removes a pid file if it still records `pid` (by default this process); true when it did. */

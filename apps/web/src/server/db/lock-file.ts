@@ -1,6 +1,5 @@
-import { mkdirSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createPidFile, isProcessAlive, readPidFile, removePidFile } from '@elmo/telemetry-core/node';
+import { type PidLock, takePidLock } from '@elmo/telemetry-core/node';
 
 /** Thrown when another live process holds the lock. */
 export class LockHeldError extends Error {
@@ -14,34 +13,15 @@ export class LockHeldError extends Error {
 }
 
 /** A held lock; release() is idempotent and only removes a file that is still ours. */
-export interface FileLock {
-  release(): void;
-}
+export type FileLock = PidLock;
 
 /**
  * Takes the lock file at `path` for process `pid`. PGlite has no cross-process locking, and two servers on one
- * data folder silently diverge, so a lock held by a live process is an error; a stale one is replaced.
+ * data folder silently diverge, so a lock held by a live process is an error; a stale one is replaced. Both the
+ * creation and the takeover are race-free among servers starting at once (takePidLock): exactly one wins.
  */
 export function acquireLock(path: string, pid: number = process.pid): FileLock {
-  mkdirSync(dirname(path), { recursive: true });
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (createPidFile(path, { pid })) {
-      let held = true;
-      return {
-        release() {
-          if (!held) return;
-          held = false;
-          removePidFile(path, pid);
-        },
-      };
-    }
-    const owner = readPidFile(path)?.pid;
-    if (owner !== undefined && owner !== pid && isProcessAlive(owner)) throw new LockHeldError(path, owner);
-    try {
-      unlinkSync(path);
-    } catch {
-      // Someone else removed it first; try again.
-    }
-  }
-  throw new Error(`could not take the lock file ${path}`);
+  const result = takePidLock(path, pid);
+  if (result.owner !== undefined) throw new LockHeldError(path, result.owner);
+  return result.lock;
 }

@@ -2,7 +2,8 @@ import type { ConsentDecision } from '../../consent.js';
 import type { LocalLog, LogEntry, Sender, TraceLogger } from '../../ports.js';
 import { silentLogger } from '../../ports.js';
 import { DeliveryError } from './delivery-error.js';
-import type { Spool } from './disk-spool.js';
+import { outgoingOf, type Spool } from './disk-spool.js';
+import { dropPastBounds, type RetryBounds } from './retry-bounds.js';
 
 /** What one delivery pass did. */
 export interface DeliveryReport {
@@ -14,6 +15,8 @@ export interface DeliveryReport {
 /**
  * Sends the spool in batches until it is empty, the endpoint fails retryably (events stay for the next
  * run), or the deadline passes. Events refused for good (4xx other than 408/429) are dropped and logged.
+ * With `bounds`, every attempt is counted in the spool, and an event past its bounds is dropped and logged
+ * instead of being tried again.
  */
 export async function deliverSpool(options: {
   spool: Spool;
@@ -27,17 +30,25 @@ export async function deliverSpool(options: {
   attempted?: Set<string>;
   /** Asked before every batch; withdrawn → everything pending is dropped and logged as dropped. */
   consent?: () => ConsentDecision;
+  /** Retry bounds (explicit submissions): attempts are counted and events past them dropped. */
+  bounds?: RetryBounds;
 }): Promise<DeliveryReport> {
   const now = options.now ?? Date.now;
   const logger = options.logger ?? silentLogger;
   const report: DeliveryReport = { sent: 0, dropped: 0, kept: 0 };
   const attempted = options.attempted ?? new Set<string>();
   const drop = (uuids: string[], events: readonly { uuid: string; event: string }[], reason: string) => {
-    options.spool.remove(uuids);
-    report.dropped += events.length;
+    const removed = new Set(options.spool.discard(uuids));
+    const dropped = events.filter((e) => removed.has(e.uuid));
+    report.dropped += dropped.length;
     const time = new Date(now()).toISOString();
-    const entries: LogEntry[] = events.map((e) => ({ time, uuid: e.uuid, event: e.event, status: 'dropped', reason }));
+    const entries: LogEntry[] = dropped.map((e) => ({ time, uuid: e.uuid, event: e.event, status: 'dropped', reason }));
     options.localLog?.record(entries);
+  };
+  const expire = () => {
+    const bounds = options.bounds;
+    if (bounds)
+      report.dropped += dropPastBounds({ spool: options.spool, bounds, now: now(), localLog: options.localLog });
   };
   // Consent withdrawn: everything pending is dropped and logged, never kept for a later run (SPEC §7).
   const withdrawn = (): boolean => {
@@ -54,6 +65,7 @@ export async function deliverSpool(options: {
   };
   while (now() < options.deadlineAt) {
     if (withdrawn()) break;
+    expire();
     // Events appended by other CLI runs meanwhile are picked up; each event is tried once per pass.
     const batch = options.spool
       .read()
@@ -62,9 +74,10 @@ export async function deliverSpool(options: {
     if (batch.length === 0) break;
     for (const event of batch) attempted.add(event.uuid);
     const uuids = batch.map((event) => event.uuid);
+    if (options.bounds) options.spool.recordAttempt(uuids);
     const time = new Date(now()).toISOString();
     try {
-      await options.sender.send(batch);
+      await options.sender.send(batch.map(outgoingOf));
       options.spool.remove(uuids);
       report.sent += batch.length;
       options.localLog?.record(batch.map((e) => ({ time, uuid: e.uuid, event: e.event, status: 'sent' as const })));
@@ -74,6 +87,8 @@ export async function deliverSpool(options: {
       const retryable = !(error instanceof DeliveryError) || error.retryable;
       logger.trace('telemetry: spool batch failed', { count: batch.length, retryable, error: String(error) });
       if (retryable) {
+        // An event whose last allowed attempt just failed is dropped now, not left to start another sender.
+        expire();
         report.kept += options.spool.read().length;
         break;
       }

@@ -13,12 +13,35 @@ export interface SpoolLimits {
 /** SPEC §7: at most 1,000 events and 1 MB; the oldest are dropped and counted. */
 export const DEFAULT_SPOOL_LIMITS: SpoolLimits = { maxEvents: 1000, maxBytes: 1024 * 1024 };
 
-function parseLines(text: string): OutgoingEvent[] {
-  const events: OutgoingEvent[] = [];
+/**
+ * One spool line: the event as it will be sent, plus what the spool keeps about its delivery. Both fields are
+ * optional so that lines written before they existed still read (a missing `queuedAt` falls back to the event's
+ * own timestamp, a missing `attempts` to 0); they never leave the machine.
+ */
+export interface SpooledEvent extends OutgoingEvent {
+  /** ISO 8601 time the event first entered the spool. */
+  queuedAt?: string;
+  /** Delivery attempts made so far (counted only by passes that enforce retry bounds). */
+  attempts?: number;
+}
+
+/** The event without the spool's bookkeeping, as a sender gets it. */
+export function outgoingOf(event: SpooledEvent): OutgoingEvent {
+  return {
+    uuid: event.uuid,
+    event: event.event,
+    distinctId: event.distinctId,
+    timestamp: event.timestamp,
+    properties: event.properties,
+  };
+}
+
+function parseLines(text: string): SpooledEvent[] {
+  const events: SpooledEvent[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
-      const event = JSON.parse(line) as OutgoingEvent;
+      const event = JSON.parse(line) as SpooledEvent;
       if (event && typeof event.uuid === 'string' && typeof event.event === 'string') events.push(event);
     } catch {
       // A torn or foreign line is skipped rather than blocking every later event.
@@ -35,11 +58,11 @@ function readText(path: string): string {
   }
 }
 
-function readLines(path: string): OutgoingEvent[] {
+function readLines(path: string): SpooledEvent[] {
   return parseLines(readText(path));
 }
 
-function writeLines(path: string, events: readonly OutgoingEvent[]): void {
+function writeLines(path: string, events: readonly SpooledEvent[]): void {
   if (events.length === 0) rmSync(path, { force: true });
   else writeFileAtomic(path, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
 }
@@ -54,21 +77,35 @@ function addDropped(path: string, count: number): void {
 /** A disk spool of events waiting to be sent: JSONL, locked across processes, bounded. */
 export interface Spool {
   readonly path: string;
+  /** Appends events, stamping each with the time it was queued (unless it already carries one). */
   append(events: readonly OutgoingEvent[]): void;
-  read(): OutgoingEvent[];
+  read(): SpooledEvent[];
   /** Removes delivered (or undeliverable) events by uuid, keeping any appended meanwhile. */
   remove(uuids: Iterable<string>): void;
+  /** Removes events that will never be delivered and counts them in `dropped()`; returns the uuids it removed. */
+  discard(uuids: Iterable<string>): string[];
+  /** Counts one more delivery attempt for each of these events (made before the attempt, so a crash counts). */
+  recordAttempt(uuids: Iterable<string>): void;
   isEmpty(): boolean;
-  /** How many events were dropped because the spool was full. */
+  /** How many events were dropped undelivered: the spool was full, or `discard` removed them. */
   dropped(): number;
 }
 
+/** Options of a spool. */
+export interface SpoolOptions {
+  /** The clock that stamps `queuedAt` (tests pass a fake one). */
+  now?: () => number;
+}
+
 /** Opens the spool at `path` (nothing is created until something is appended). */
-export function openSpool(path: string, limits: SpoolLimits = DEFAULT_SPOOL_LIMITS): Spool {
+export function openSpool(path: string, limits: SpoolLimits = DEFAULT_SPOOL_LIMITS, options: SpoolOptions = {}): Spool {
+  const now = options.now ?? Date.now;
   return {
     path,
-    append(events) {
-      if (events.length === 0) return;
+    append(added) {
+      if (added.length === 0) return;
+      const queuedAt = new Date(now()).toISOString();
+      const events: SpooledEvent[] = added.map((e: SpooledEvent) => (e.queuedAt ? e : { ...e, queuedAt }));
       const text = events.map((e) => `${JSON.stringify(e)}\n`).join('');
       withFileLockSync(path, () => {
         const raw = readText(path);
@@ -103,6 +140,32 @@ export function openSpool(path: string, limits: SpoolLimits = DEFAULT_SPOOL_LIMI
           readLines(path).filter((e) => !gone.has(e.uuid)),
         ),
       );
+    },
+    discard(uuids) {
+      const gone = new Set(uuids);
+      if (gone.size === 0) return [];
+      return withFileLockSync(path, () => {
+        const before = readLines(path);
+        const kept = before.filter((e) => !gone.has(e.uuid));
+        const removed = before.filter((e) => gone.has(e.uuid)).map((e) => e.uuid);
+        if (removed.length > 0) {
+          writeLines(path, kept);
+          addDropped(path, removed.length);
+        }
+        return removed;
+      });
+    },
+    recordAttempt(uuids) {
+      const tried = new Set(uuids);
+      if (tried.size === 0) return;
+      withFileLockSync(path, () => {
+        const events = readLines(path);
+        if (!events.some((e) => tried.has(e.uuid))) return;
+        writeLines(
+          path,
+          events.map((e) => (tried.has(e.uuid) ? { ...e, attempts: (e.attempts ?? 0) + 1 } : e)),
+        );
+      });
     },
     isEmpty() {
       try {

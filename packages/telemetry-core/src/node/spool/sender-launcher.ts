@@ -6,8 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConsentNames, ConsentPlaces } from '../consent.js';
 import { writeFileAtomic } from '../fs-atomic.js';
+import { createLocalLog } from '../local-log.js';
 import { readLivePid } from '../pid-file.js';
 import { openSpool } from './disk-spool.js';
+import { dropPastBounds, type RetryBounds } from './retry-bounds.js';
 
 /**
  * Everything the detached sender needs, handed over in a 0600 file that it reads and deletes (never argv, which
@@ -30,6 +32,43 @@ export interface DetachedSenderConfig {
    * are sent by a person's own request whatever the consent.
    */
   consent?: { names: ConsentNames; places: ConsentPlaces };
+  /**
+   * Retry bounds (explicit submissions, SPEC §6: `EXPLICIT_RETRY_BOUNDS`): each attempt is counted in the spool,
+   * and an event past them is dropped and logged, before a sender is started for it and by the sender itself.
+   */
+  bounds?: RetryBounds;
+}
+
+/**
+ * The only variables the detached sender inherits (SPEC §7): what it needs to reach a real endpoint, and nothing
+ * that could load code into it (`NODE_OPTIONS` never) or that it has no use for (keys, tokens, the user's
+ * settings). Only those set in the parent are passed.
+ * - `NODE_EXTRA_CA_CERTS`: a CA bundle Node adds to its own, e.g. for a corporate TLS-inspecting proxy; without
+ *   it the sender's HTTPS requests fail where the person's other Node tools succeed.
+ * - `SSL_CERT_FILE`, `SSL_CERT_DIR`: the system's OpenSSL trust store when it is not in the default place (Node
+ *   honours them with `--use-openssl-ca`, and distributions that build Node that way read them by default).
+ */
+export const SENDER_ENV_ALLOWLIST: readonly string[] = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
+
+/**
+ * On Windows only: `SystemRoot`, without which the OS's networking and crypto libraries cannot load (sockets
+ * fail with WSAEPROVIDERFAILEDINIT and random bytes are unavailable).
+ */
+export const SENDER_ENV_ALLOWLIST_WINDOWS: readonly string[] = ['SystemRoot'];
+
+/** The detached sender's environment: the allow-listed variables that are set in `parent`, nothing else. */
+export function senderEnvironment(
+  parent: Readonly<Record<string, string | undefined>>,
+  platform: NodeJS.Platform = process.platform,
+): Record<string, string> {
+  const names =
+    platform === 'win32' ? [...SENDER_ENV_ALLOWLIST, ...SENDER_ENV_ALLOWLIST_WINDOWS] : SENDER_ENV_ALLOWLIST;
+  const env: Record<string, string> = {};
+  for (const name of names) {
+    const value = parent[name];
+    if (value) env[name] = value;
+  }
+  return env;
 }
 
 /** The sender's entry file, shipped beside this module (resolved on use: bundlers rewrite module URLs). */
@@ -38,19 +77,34 @@ export function detachedSenderEntry(): string {
 }
 
 /**
- * Starts the detached sender when the spool has events and no sender is running. The child is unref'd,
- * gets no terminal and an empty environment (nothing like NODE_OPTIONS can load code into it), and runs in
- * the spool's folder. Returns the child's pid, or undefined when nothing was started.
+ * Starts the detached sender when the spool has events and no sender is running. With `config.bounds`, events
+ * past them are dropped (and logged) first, so a spool holding only those starts nothing. The child is
+ * unref'd, gets no terminal and only the allow-listed variables of `parentEnv` (`senderEnvironment`: nothing
+ * like NODE_OPTIONS can load code into it), and runs in the spool's folder. `parentEnv` is the product's process
+ * environment (the core never reads `process.env`); without it the child gets an empty one. Returns the child's
+ * pid, or undefined when nothing was started.
  */
-export function startDetachedSender(config: DetachedSenderConfig, entry = detachedSenderEntry()): number | undefined {
-  if (openSpool(config.spoolPath).isEmpty()) return undefined;
+export function startDetachedSender(
+  config: DetachedSenderConfig,
+  entry = detachedSenderEntry(),
+  parentEnv: Readonly<Record<string, string | undefined>> = {},
+): number | undefined {
+  const spool = openSpool(config.spoolPath);
+  if (spool.isEmpty()) return undefined;
+  // A running sender drops what is past the bounds itself, and may be making an event's last attempt right now.
   if (readLivePid(config.pidFile) !== undefined) return undefined;
+  if (config.bounds) {
+    const localLog = config.logPath ? createLocalLog(config.logPath) : undefined;
+    dropPastBounds({ spool, bounds: config.bounds, now: Date.now(), localLog });
+    localLog?.flush?.();
+    if (spool.isEmpty()) return undefined;
+  }
   const configFile = join(dirname(config.spoolPath), `.sender-${randomUUID()}.json`);
   writeFileAtomic(configFile, JSON.stringify(config));
   const child = spawn(process.execPath, [entry, configFile], {
     detached: true,
     stdio: 'ignore',
-    env: {},
+    env: senderEnvironment(parentEnv),
     cwd: dirname(config.spoolPath),
     windowsHide: true,
   });

@@ -45,6 +45,7 @@ async function main(config: DetachedSenderConfig): Promise<void> {
         logger,
         attempted,
         consent: resolver && (() => resolver.decide()),
+        bounds: config.bounds,
       });
       logger.trace('telemetry: sender pass finished', { ...report });
     } finally {
