@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { cliDir, ELMO_BIN, WORKER_MAIN, webDir, workerDir } from './paths.js';
+import { cliDir, ELMO_BIN, WORKER_MAIN, webDir, workerDir, workspaceRoot } from './paths.js';
 
 // Rebuilds what the end-to-end tests run when its sources are newer than its build, so a lone `vitest run`
 // after editing sources never tests stale code. Test files are not part of any build and are left out.
@@ -60,8 +60,14 @@ export function ensureWorkerBuilt(): void {
   ensureCompiled(workerDir, WORKER_MAIN, '@elmo/worker');
 }
 
-/** Runs `next build` unless .next is newer than the sources. */
+// The web build bundles these workspace packages' built code, so a change to them makes it stale too.
+const BUNDLED_PACKAGES = ['telemetry-core', 'elmo-telemetry', 'app-shared'].map((name) =>
+  join(workspaceRoot, 'packages', name, 'dist'),
+);
+
+/** Runs `next build` unless .next is newer than the sources and the built packages it bundles. */
 export function ensureWebBuilt(): void {
   const inputs = ['src', 'next.config.ts', 'package.json', 'tsconfig.json'].map((p) => join(webDir, p));
+  inputs.push(...BUNDLED_PACKAGES);
   if (isStale(join(webDir, '.next', 'BUILD_ID'), inputs)) build('pnpm', ['run', 'build'], webDir, '@elmo/web');
 }
