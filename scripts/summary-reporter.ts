@@ -1,7 +1,18 @@
+import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 
-/** Prints `N passed, N failed` (and skipped) as the last line of the run, the form CI recognises. */
+/**
+ * Prints `N passed, N failed` (and skipped) as the last line of the run, the form CI recognises. With
+ * ELMO_TEST_COUNTS_FILE set it also writes the counts there as JSON, with the Node that ran them and how long the
+ * run took, so that `.ci/run` can add up several runs (scripts/node-matrix.mjs) into one last line.
+ */
 export default class SummaryReporter implements Reporter {
+  private startedAt = Date.now();
+
+  onTestRunStart(): void {
+    this.startedAt = Date.now();
+  }
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     let passed = 0;
     let failed = unhandledErrors.length;
@@ -19,5 +30,10 @@ export default class SummaryReporter implements Reporter {
       }
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    const countsFile = process.env.ELMO_TEST_COUNTS_FILE;
+    if (countsFile) {
+      const durationMs = Date.now() - this.startedAt;
+      writeFileSync(countsFile, `${JSON.stringify({ node: process.version, passed, failed, skipped, durationMs })}\n`);
+    }
   }
 }

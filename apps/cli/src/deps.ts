@@ -1,9 +1,9 @@
 import type { Prompter } from './prompts/prompter.js';
 
-/** The process environment as the CLI sees it: read once in bin.ts, passed everywhere else. */
+/** The process environment as the CLI sees it: read once in main.ts, passed everywhere else. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Everything a command may touch outside itself; bin.ts builds the real one, tests build their own. */
+/** Everything a command may touch outside itself; main.ts builds the real one, tests build their own. */
 export interface CliDeps {
   /** The arguments after the binary name. */
   argv: readonly string[];
@@ -22,7 +22,7 @@ export interface CliDeps {
   uuid: () => string;
   /** A random secret for the worker API token. */
   secret: () => string;
-  /** Lifetime cap of the detached sender; 30 s unless a test knob overrides it in bin.ts. */
+  /** Lifetime cap of the detached sender; 30 s unless a test knob overrides it in main.ts. */
   senderCapMs: number;
   /**
    * Lets a long-running command (`start`) handle Ctrl-C and SIGTERM itself, instead of the default (end the

@@ -69,7 +69,7 @@ describe('createProgram', () => {
     expect(option.message).toBe("unknown option '--bogus=1' (see elmo --help)");
     expect(describeFailure(await parse(['init', 'extra'])).exitCode).toBe(2);
     expect(describeFailure(await parse(['init', '--email'])).exitCode).toBe(2);
-    // Commander's own copy of the message is suppressed: bin.ts prints the one line.
+    // Commander's own copy of the message is suppressed: main.ts prints the one line.
     expect(deps.err).toEqual([]);
   });
 

@@ -31,7 +31,7 @@ function applySettings(command: Command, deps: CliDeps): void {
   command.configureOutput({
     writeOut: deps.stdout,
     writeErr: deps.stderr,
-    // bin.ts prints every error once, as one line; commander's own copy would be a second one.
+    // main.ts prints every error once, as one line; commander's own copy would be a second one.
     outputError: () => {},
   });
   command.showSuggestionAfterError(true);

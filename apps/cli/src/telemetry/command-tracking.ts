@@ -20,7 +20,7 @@ export type CommandStatus = 'success' | 'failure' | 'interrupted' | 'invalid';
 export interface CommandTracker {
   /** Registers the hooks on the root program. */
   attach(program: Command): void;
-  /** The error path (bin.ts): the command failed, was invalid or was interrupted. */
+  /** The error path (main.ts): the command failed, was invalid or was interrupted. */
   fail(outcome: { status: Exclude<CommandStatus, 'success'>; errorCode: CliErrorCode }): void;
 }
 

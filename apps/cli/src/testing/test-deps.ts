@@ -116,7 +116,7 @@ export interface InProcessResult {
 }
 
 /**
- * Runs the program in-process the way bin.ts does (parse, map the failure to one line and an exit code,
+ * Runs the program in-process the way main.ts does (parse, map the failure to one line and an exit code,
  * track, finish), with events going to memory instead of the spool.
  */
 export async function runInProcess(deps: TestDeps, argv: string[]): Promise<InProcessResult> {

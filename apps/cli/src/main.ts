@@ -1,0 +1,88 @@
+// The CLI proper, loaded by bin.ts once the Node.js version passed its check, and the only module that touches
+// process.argv, process.env and process.exit: it builds the deps, runs the program, maps any error to one line and
+// an exit code, and finishes telemetry.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isTraceMode } from '@elmo/elmo-telemetry/node';
+import ciInfo from 'ci-info';
+import type { CliDeps } from './deps.js';
+import { describeFailure, type Failure, INTERRUPTED } from './failure.js';
+import { createProgram } from './program.js';
+import { createClackPrompter } from './prompts/clack-prompter.js';
+import { createCommandTracker } from './telemetry/command-tracking.js';
+import { createCliSession } from './telemetry/session.js';
+
+const SENDER_CAP_MS = 30_000;
+
+// Set while a command (`start`) handles Ctrl-C itself.
+let interruptHandler: (() => void) | undefined;
+
+function readProductVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+// Test knob, documented in the README of apps/cli: shortens the detached sender's 30 s lifetime cap so that
+// fault tests (endpoint hanging or refusing) finish quickly. It can only lower the cap, never raise it.
+function senderCapMs(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.ELMO_TELEMETRY_SENDER_CAP_MS);
+  return Number.isInteger(value) && value > 0 ? Math.min(value, SENDER_CAP_MS) : SENDER_CAP_MS;
+}
+
+// A shell can sit in a folder that was deleted meanwhile: process.cwd() then throws. The folder only matters for
+// a relative --dir, so the shell's own idea of it stands in, and the command still runs (SPEC §10).
+function currentFolder(): string {
+  try {
+    return process.cwd();
+  } catch {
+    return process.env.PWD || homedir();
+  }
+}
+
+const deps: CliDeps = {
+  argv: process.argv.slice(2),
+  env: process.env,
+  cwd: currentFolder(),
+  homedir: homedir(),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+  isCI: ciInfo.isCI,
+  now: Date.now,
+  productVersion: readProductVersion(),
+  prompter: createClackPrompter({ input: process.stdin, output: process.stdout }),
+  uuid: randomUUID,
+  secret: () => randomBytes(32).toString('base64url'),
+  senderCapMs: senderCapMs(process.env),
+  onInterrupt(handler) {
+    interruptHandler = handler;
+    return () => {
+      if (interruptHandler === handler) interruptHandler = undefined;
+    };
+  },
+};
+
+const session = createCliSession(deps);
+const tracker = createCommandTracker(deps, session);
+const program = createProgram(deps, { session, tracker });
+
+async function end(failure: Failure | undefined, error?: unknown): Promise<never> {
+  // Tracking first: a first-run notice it may print comes before the error, which stays the last line.
+  if (failure?.outcome) tracker.fail(failure.outcome);
+  if (failure?.message) deps.stderr(`elmo: ${failure.message}\n`);
+  if (error instanceof Error && error.stack && isTraceMode(deps.env)) deps.stderr(`${error.stack}\n`);
+  // Telemetry finishing is local file work only (append to the spool, spawn the sender) and never throws.
+  await session.finish();
+  process.exit(failure?.exitCode ?? 0);
+}
+
+process.on('SIGINT', () => (interruptHandler ? interruptHandler() : void end(INTERRUPTED)));
+process.on('SIGTERM', () => (interruptHandler ? interruptHandler() : void end(INTERRUPTED)));
+
+try {
+  await program.parseAsync(deps.argv, { from: 'user' });
+  await end(undefined);
+} catch (error) {
+  await end(describeFailure(error), error);
+}
