@@ -1,6 +1,7 @@
 // `pnpm bench`: every budget of DESIGN §5, measured side by side in one run; writes docs/PERFORMANCE.md.
 // `node run.mjs cliStatus webLatency` runs only the named cases (the report then holds only those).
 import { cliBaseline } from './cases/cli-baseline.mjs';
+import { cliColdStart } from './cases/cli-cold-start.mjs';
 import { cliStatus } from './cases/cli-status.mjs';
 import { heapGrowth } from './cases/heap-growth.mjs';
 import { importGraph } from './cases/import-graph.mjs';
@@ -14,6 +15,7 @@ const only = process.argv.slice(2);
 const cases = {
   cliStatus,
   cliBaseline,
+  cliColdStart,
   importGraph,
   // The case itself is unchanged; a miss gets a profile-based explanation.
   trackThroughput: async () => explainTrackThroughput(await trackThroughput()),

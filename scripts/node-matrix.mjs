@@ -9,10 +9,9 @@
 // every process the tests start (the CLI, `next start`, the worker, the sink, the detached sender: all spawned as
 // `process.execPath`, or `node` from PATH) runs on it too.
 //
-// Each Node is the official binary, taken from the npm registry's `node-<platform>-<arch>` package (its bin/node),
-// kept in a cache folder outside the repository and reused while it is the newest of its major. The run ends with
-// one `N passed, N failed` line for every run together, counting also the runs named by `--add` (`.ci/run` adds
-// `npm test`'s), and exits non-zero when any of them failed.
+// Each Node is the official binary from the registry, kept in a cache folder outside the repository
+// (scripts/node-builds.mjs). The run ends with one `N passed, N failed` line for every run together, counting also
+// the runs named by `--add` (`.ci/run` adds `npm test`'s), and exits non-zero when any of them failed.
 //
 //   node scripts/node-matrix.mjs [--no-build] [--node <major>]… [--add <counts.json>[:<exit code>]]…
 //
@@ -20,16 +19,13 @@
 //   --node       run only these majors (22, 24; default both)
 //   --add        counts of another run, as the summary reporter writes them to $ELMO_TEST_COUNTS_FILE, and how
 //                that run exited (a failed run counts as at least one failure, a missing file as one)
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { installAndBuild, quietEnv, root, run } from './bootstrap.mjs';
+import { ensureNode, MAJORS } from './node-builds.mjs';
 import { ensureSystemDeps } from './system-deps.mjs';
 
-const MAJORS = [22, 24];
-const PACKAGE = `node-${process.platform}-${process.arch}`;
-const CACHE = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'elmo-node-matrix');
 const VITEST = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 // The selection, as Vitest filters (parts of file paths) within the projects that hold those files.
 const PROJECTS = ['cli', 'web', 'reliability'];
@@ -58,77 +54,6 @@ function parseArgs(argv) {
   }
   if (options.majors.length === 0) options.majors = MAJORS;
   return options;
-}
-
-/** Compares two `x.y.z` versions numerically (a string sort would put 22.9 after 22.23). */
-function compareVersions(a, b) {
-  const [pa, pb] = [a, b].map((v) => v.split('.').map(Number));
-  for (let i = 0; i < 3; i += 1) if (pa[i] !== pb[i]) return pa[i] - pb[i];
-  return 0;
-}
-
-/** The newest published version of a major, or undefined when the registry cannot be asked (offline). */
-function newestPublished(major) {
-  const result = spawnSync('npm', ['view', `${PACKAGE}@${major}`, 'version', '--json'], {
-    encoding: 'utf8',
-    env: quietEnv,
-  });
-  if (result.status !== 0 || !result.stdout.trim()) return undefined;
-  // One match prints a string, several an array.
-  const versions = [JSON.parse(result.stdout)].flat().filter((v) => /^\d+\.\d+\.\d+$/.test(v));
-  return versions.sort(compareVersions).at(-1);
-}
-
-/** The cached versions of a major, oldest first. */
-function cachedVersions(major) {
-  if (!existsSync(CACHE)) return [];
-  return readdirSync(CACHE)
-    .filter((name) => name.startsWith(`v${major}.`) && existsSync(join(CACHE, name, 'bin', 'node')))
-    .map((name) => name.slice(1))
-    .sort(compareVersions);
-}
-
-/** Packs and unpacks one version into the cache; the folder appears whole or not at all (a rename). */
-function fetchNode(version) {
-  mkdirSync(CACHE, { recursive: true });
-  const partial = mkdtempSync(join(CACHE, `.v${version}-`));
-  try {
-    console.log(`› fetching Node.js ${version} (${PACKAGE})`);
-    const pack = spawnSync('npm', ['pack', `${PACKAGE}@${version}`, '--pack-destination', partial, '--silent'], {
-      encoding: 'utf8',
-      env: quietEnv,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const tarball = pack.stdout.trim().split('\n').at(-1);
-    if (pack.status !== 0 || !tarball) throw new Error(`npm pack ${PACKAGE}@${version} failed`);
-    const unpacked = join(partial, 'node');
-    mkdirSync(unpacked);
-    if (run('tar', ['-xzf', join(partial, tarball), '-C', unpacked, '--strip-components=1']) !== 0) {
-      throw new Error(`could not unpack ${tarball}`);
-    }
-    // Another run may have fetched the same version meanwhile: its copy is as good as this one.
-    if (!existsSync(join(CACHE, `v${version}`))) renameSync(unpacked, join(CACHE, `v${version}`));
-  } finally {
-    rmSync(partial, { recursive: true, force: true });
-  }
-}
-
-/** The path of the newest Node of a major: fetched when the registry has a newer one than the cache. */
-function ensureNode(major) {
-  const newest = newestPublished(major);
-  const cached = cachedVersions(major);
-  const version = newest ?? cached.at(-1);
-  if (!version) throw new Error(`no Node.js ${major}: the registry could not be asked and ${CACHE} has none`);
-  if (!newest) console.warn(`! could not ask the registry for Node.js ${major}; using the cached ${version}`);
-  if (!cached.includes(version)) {
-    fetchNode(version);
-    // One version per major is enough; older ones would only fill the disk.
-    for (const old of cached) rmSync(join(CACHE, `v${old}`), { recursive: true, force: true });
-  }
-  const node = join(CACHE, `v${version}`, 'bin', 'node');
-  const reported = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout?.trim();
-  if (reported !== `v${version}`) throw new Error(`${node} reports ${reported || 'nothing'}, not v${version}`);
-  return { version: `v${version}`, node };
 }
 
 /** Counts of a run as the summary reporter wrote them; a run that wrote none (it crashed) counts as one failure. */
