@@ -3,7 +3,7 @@ import type { LocalLog, LogEntry, Sender, TraceLogger } from '../../ports.js';
 import { silentLogger } from '../../ports.js';
 import { DeliveryError } from './delivery-error.js';
 import { outgoingOf, type Spool } from './disk-spool.js';
-import { dropPastBounds, type RetryBounds } from './retry-bounds.js';
+import { discardLogged, dropPastBounds, type RetryBounds } from './retry-bounds.js';
 
 /** What one delivery pass did. */
 export interface DeliveryReport {
@@ -37,13 +37,10 @@ export async function deliverSpool(options: {
   const logger = options.logger ?? silentLogger;
   const report: DeliveryReport = { sent: 0, dropped: 0, kept: 0 };
   const attempted = options.attempted ?? new Set<string>();
-  const drop = (uuids: string[], events: readonly { uuid: string; event: string }[], reason: string) => {
-    const removed = new Set(options.spool.discard(uuids));
-    const dropped = events.filter((e) => removed.has(e.uuid));
-    report.dropped += dropped.length;
+  const drop = (events: readonly { uuid: string; event: string }[], reason: string) => {
     const time = new Date(now()).toISOString();
-    const entries: LogEntry[] = dropped.map((e) => ({ time, uuid: e.uuid, event: e.event, status: 'dropped', reason }));
-    options.localLog?.record(entries);
+    const entries: LogEntry[] = events.map((e) => ({ time, uuid: e.uuid, event: e.event, status: 'dropped', reason }));
+    report.dropped += discardLogged(options.spool, entries, options.localLog);
   };
   const expire = () => {
     const bounds = options.bounds;
@@ -55,11 +52,7 @@ export async function deliverSpool(options: {
     const decision = options.consent?.();
     if (!decision || decision.enabled) return false;
     const pending = options.spool.read();
-    drop(
-      pending.map((e) => e.uuid),
-      pending,
-      'consent withdrawn',
-    );
+    drop(pending, 'consent withdrawn');
     logger.trace('telemetry: consent withdrawn, spool dropped', { count: pending.length, reason: decision.reason });
     return true;
   };
@@ -92,7 +85,7 @@ export async function deliverSpool(options: {
         report.kept += options.spool.read().length;
         break;
       }
-      drop(uuids, batch, 'refused by the endpoint');
+      drop(batch, 'refused by the endpoint');
     }
   }
   options.localLog?.flush?.();

@@ -50,10 +50,18 @@ export function dropPastBounds(options: {
     const reason = pastBoundsReason(event, options.bounds, options.now);
     if (reason) entries.push({ time, uuid: event.uuid, event: event.event, status: 'dropped', reason });
   }
+  return discardLogged(options.spool, entries, options.localLog);
+}
+
+/**
+ * Discards the events of `entries` (each a `dropped` log entry with its reason) from the spool, counting them in
+ * its `dropped()`, and logs those this call removed. Returns how many it removed. Only what this call removed is
+ * logged: an event sent meanwhile by a running sender was not dropped.
+ */
+export function discardLogged(spool: Spool, entries: readonly LogEntry[], localLog?: LocalLog): number {
   if (entries.length === 0) return 0;
-  // Only what this call removed is logged: an event sent meanwhile by a running sender was not dropped.
-  const removed = new Set(options.spool.discard(entries.map((entry) => entry.uuid)));
+  const removed = new Set(spool.discard(entries.map((entry) => entry.uuid)));
   const dropped = entries.filter((entry) => removed.has(entry.uuid));
-  options.localLog?.record(dropped);
+  localLog?.record(dropped);
   return dropped.length;
 }
