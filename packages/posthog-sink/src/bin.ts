@@ -61,7 +61,9 @@ function printable(text: string): string {
 
 function formatRequest(request: ReceivedRequest): string {
   const time = new Date(request.receivedAt).toISOString().slice(11, 23);
-  return `${time}  ${request.method} ${request.path} -> ${request.status ?? request.outcome}`;
+  // Events accepted without an answer are the ones a client may resend, so the log says so.
+  const accepted = request.accepted > 0 && request.status === undefined ? ` (${request.accepted} accepted)` : '';
+  return `${time}  ${request.method} ${request.path} -> ${request.status ?? request.outcome}${accepted}`;
 }
 
 main()?.catch((error: unknown) => {

@@ -20,7 +20,8 @@ A PostHog-compatible receiver for tests, benchmarks and demos. Nothing is forwar
 Options:
   --port <n>         port to listen on (default 0: a free port)
   --host <addr>      address to bind (default 127.0.0.1)
-  --mode <mode>      healthy | hang | reset | slow | slow:<ms> | status:<code> (default healthy)
+  --mode <mode>      healthy | hang | reset | lost-response | slow | slow:<ms> | status:<code>
+                     (default healthy)
   --token <token>    answer 401 to any other project token
   --port-file <path> write the chosen port to this file once listening
   --quiet            do not log each event

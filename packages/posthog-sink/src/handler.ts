@@ -5,8 +5,8 @@ import { type DecodeResult, decodeBody } from './decode.js';
 import { describeMode, type ModeController } from './modes.js';
 import { handleOwnRoute } from './own-routes.js';
 import { readBody } from './read-body.js';
-import type { ReceivedRequest, Recorder } from './recorder.js';
-import { errorBody, sendJson } from './respond.js';
+import type { ReceivedRequest, Recorder, RequestOutcome } from './recorder.js';
+import { type ErrorBody, errorBody, sendJson } from './respond.js';
 import { isOwnRoute, matchRoute } from './routes.js';
 
 /** What the request handler needs from the sink that owns it. */
@@ -24,6 +24,9 @@ export interface HandlerDeps {
 
 const OK_BODY = { status: 1 };
 const FLAGS_BODY = { flags: {}, errorsWhileComputingFlags: false };
+
+/** The outcomes of a request the client never got an answer to. */
+type UnansweredOutcome = Exclude<RequestOutcome, 'pending' | 'answered'>;
 
 /** Builds the node:http request listener that speaks PostHog's capture protocol. */
 export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -53,7 +56,7 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     accepted: 0,
     receivedAt: deps.now(),
   });
-  const end = (outcome: 'hung' | 'reset' | 'aborted') => {
+  const end = (outcome: UnansweredOutcome) => {
     request.outcome = outcome;
     settle(deps, request);
   };
@@ -63,6 +66,7 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     sendJson(req, res, status, body, headers);
     settle(deps, request);
   };
+  // A body cut off mid-upload never reached PostHog's processing, so nothing is recorded.
   if (received.aborted) return end('aborted');
 
   const decoded = method === 'POST' && received.body.length > 0 ? decode(received.body, req, deps) : undefined;
@@ -85,13 +89,25 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   if (route === 'recording') return answer(200, OK_BODY);
   if (received.tooLarge) return answer(413, errorBody('validation_error', 'payload_too_large', 'Body too large'));
 
+  // Everything below has a complete body; `ingest` validates and records it as PostHog capture would.
+  const ingest = () => ingestCapture(deps, request, decoded, url.pathname);
   const behaviour = deps.modes.take(decoded?.ok ? listEvents(decoded.payload).items.length : 0);
-  // Hang keeps the socket open without answering; close() destroys it.
-  if (behaviour.kind === 'hang') return end('hung');
+  if (behaviour.kind === 'hang') {
+    // PostHog has ingested the batch; only the answer is missing. close() destroys the socket.
+    ingest();
+    return end('hung');
+  }
   if (behaviour.kind === 'reset') {
-    // A TCP RST, so the client sees ECONNRESET rather than a clean close.
+    // Reset before PostHog processed anything: a TCP RST (ECONNRESET for the client) and nothing recorded.
     req.socket.resetAndDestroy();
     return end('reset');
+  }
+  if (behaviour.kind === 'lost-response') {
+    // Processed exactly as when healthy, then the answer is lost on the wire: the client cannot tell this from
+    // a reset, so a retry is a duplicate PostHog would store twice.
+    ingest();
+    req.socket.resetAndDestroy();
+    return end('lost');
   }
   let okStatus = 200;
   if (behaviour.kind === 'status') {
@@ -102,28 +118,43 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   }
   if (behaviour.kind === 'slow') {
     await deps.delay(behaviour.delayMs);
-    // A client that gave up was never told its events were accepted, so they are not recorded.
-    if (res.destroyed || req.socket.destroyed) return end('aborted');
+    // A client that gave up on a slow answer had sent its whole body, so PostHog processed it; it just never heard.
+    if (res.destroyed || req.socket.destroyed) {
+      ingest();
+      return end('aborted');
+    }
   }
 
-  if (decoded === undefined) return answer(400, errorBody('validation_error', 'empty_body', 'Empty body'));
+  const ingested = ingest();
+  if (!ingested.ok) return answer(ingested.status, ingested.body);
+  answer(okStatus, OK_BODY);
+}
+
+/** What processing a complete capture body led to: events recorded, or the error PostHog would answer. */
+type Ingested = { ok: true } | { ok: false; status: number; body: ErrorBody };
+
+// Records the events before any answer, so a client's flush() resolving implies they are visible.
+function ingestCapture(
+  deps: HandlerDeps,
+  request: ReceivedRequest,
+  decoded: DecodeResult | undefined,
+  path: string,
+): Ingested {
+  if (decoded === undefined) {
+    return { ok: false, status: 400, body: errorBody('validation_error', 'empty_body', 'Empty body') };
+  }
   if (!decoded.ok) {
     const code = decoded.status === 413 ? 'payload_too_large' : 'invalid_payload';
-    return answer(decoded.status, errorBody('validation_error', code, decoded.detail));
+    return { ok: false, status: decoded.status, body: errorBody('validation_error', code, decoded.detail) };
   }
-  const result = extractEvents(decoded.payload, {
-    path: url.pathname,
-    receivedAt: request.receivedAt,
-    expectedToken: deps.token,
-  });
+  const result = extractEvents(decoded.payload, { path, receivedAt: request.receivedAt, expectedToken: deps.token });
   if (!result.ok) {
     const type = result.status === 401 ? 'authentication_error' : 'validation_error';
-    return answer(result.status, errorBody(type, result.code, result.detail));
+    return { ok: false, status: result.status, body: errorBody(type, result.code, result.detail) };
   }
-  // Recorded before answering, so a client's flush() resolving implies the events are visible.
   deps.recorder.addEvents(request, result.events);
   for (const event of result.events) deps.onEvent?.(event);
-  answer(okStatus, OK_BODY);
+  return { ok: true };
 }
 
 function decode(body: Buffer, req: IncomingMessage, deps: HandlerDeps): DecodeResult {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModeController, normalizeMode } from './modes.js';
+import { describeMode, ModeController, normalizeMode } from './modes.js';
 
 describe('modes', () => {
   it('parses shorthands', () => {
@@ -7,6 +7,8 @@ describe('modes', () => {
     expect(normalizeMode('slow:250')).toEqual({ kind: 'slow', delayMs: 250 });
     expect(normalizeMode('slow')).toEqual({ kind: 'slow', delayMs: 1000 });
     expect(normalizeMode('hang')).toEqual({ kind: 'hang' });
+    expect(normalizeMode('lost-response')).toEqual({ kind: 'lost-response' });
+    expect(() => normalizeMode('lost' as 'hang')).toThrow(/lost-response/);
     expect(() => normalizeMode('status:abc' as 'status:0')).toThrow(/Unknown sink mode/);
     expect(() => normalizeMode('status:999')).toThrow(/between 200 and 599/);
     expect(() => normalizeMode({ kind: 'reset', times: 0 })).toThrow(/times/);
@@ -16,6 +18,14 @@ describe('modes', () => {
     const modes = new ModeController({ kind: 'status', status: 500, times: 2 });
     expect(modes.take(1).kind).toBe('status');
     expect(modes.take(1).kind).toBe('status');
+    expect(modes.take(1).kind).toBe('healthy');
+  });
+
+  it('counts down `times` of lost-response and describes it', () => {
+    const modes = new ModeController({ kind: 'lost-response', times: 2 });
+    expect(describeMode(modes.current)).toBe('lost-response (next 2)');
+    expect(modes.take(1).kind).toBe('lost-response');
+    expect(modes.take(1).kind).toBe('lost-response');
     expect(modes.take(1).kind).toBe('healthy');
   });
 

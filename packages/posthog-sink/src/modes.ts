@@ -10,11 +10,25 @@ export type SinkModeSpec =
       headers?: Record<string, string>;
     }
   | { kind: 'slow'; delayMs: number; times?: number }
+  /** Records a complete valid body's events (PostHog ingested them), then never answers. */
   | { kind: 'hang'; times?: number }
-  | { kind: 'reset'; times?: number };
+  /** Resets the connection before processing: nothing is recorded. */
+  | { kind: 'reset'; times?: number }
+  /** Processes and records like `healthy`, then resets instead of answering, so a client's resend is a duplicate. */
+  | { kind: 'lost-response'; times?: number };
 
-/** Shorthands accepted wherever a mode is: `healthy`, `hang`, `reset`, `slow` (1 s), `slow:<ms>`, `status:<code>`. */
-export type SinkModeName = 'healthy' | 'hang' | 'reset' | 'slow' | `slow:${number}` | `status:${number}`;
+/**
+ * Shorthands accepted wherever a mode is: `healthy`, `hang`, `reset`, `lost-response`, `slow` (1 s), `slow:<ms>`,
+ * `status:<code>`.
+ */
+export type SinkModeName =
+  | 'healthy'
+  | 'hang'
+  | 'reset'
+  | 'lost-response'
+  | 'slow'
+  | `slow:${number}`
+  | `status:${number}`;
 
 /** How the sink answers capture requests: a shorthand string or a full spec. */
 export type SinkMode = SinkModeName | SinkModeSpec;
@@ -37,15 +51,14 @@ export function normalizeMode(mode: SinkMode): SinkModeSpec {
 }
 
 function parseModeName(name: string): SinkModeSpec {
-  if (name === 'healthy' || name === 'hang' || name === 'reset') return { kind: name };
+  if (name === 'healthy' || name === 'hang' || name === 'reset' || name === 'lost-response') return { kind: name };
   if (name === 'slow') return { kind: 'slow', delayMs: DEFAULT_SLOW_MS };
   const [kind, value = ''] = name.split(':', 2);
   const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (kind === 'slow' && !Number.isNaN(number)) return { kind: 'slow', delayMs: number };
   if (kind === 'status' && !Number.isNaN(number)) return { kind: 'status', status: number };
-  throw new Error(
-    `Unknown sink mode "${name}": expected healthy, hang, reset, slow, slow:<ms> or status:<code> (e.g. status:503)`,
-  );
+  const expected = 'healthy, hang, reset, lost-response, slow, slow:<ms> or status:<code> (e.g. status:503)';
+  throw new Error(`Unknown sink mode "${name}": expected ${expected}`);
 }
 
 /** One-line description of a mode, for logs and error messages. */

@@ -1,8 +1,25 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ReceivedEvent } from './capture.js';
 
-/** How a request ended: answered, deliberately left hanging or reset by the mode, or abandoned by the client. */
-export type RequestOutcome = 'pending' | 'answered' | 'hung' | 'reset' | 'aborted';
+/**
+ * How a request ended:
+ * - `answered`: the client got a status (see `status`).
+ * - `hung`: the mode never answered; a complete valid body's events were still recorded.
+ * - `reset`: the mode reset the connection before processing; nothing was recorded.
+ * - `lost`: `lost-response` processed it like a healthy request, then reset instead of answering.
+ * - `aborted`: the client went away, mid-body (nothing recorded) or while waiting for a slow answer (recorded).
+ *
+ * `accepted > 0` with `hung`, `aborted` or `lost` means accepted but the client was never told, as when PostHog's
+ * answer is lost: a client that resends such a batch creates a duplicate. `acceptedUnanswered` tests for it.
+ */
+export type RequestOutcome = 'pending' | 'answered' | 'hung' | 'reset' | 'lost' | 'aborted';
+
+/** True when the request's events were recorded but the client never received an answer (so it may resend). */
+export function acceptedUnanswered(request: ReceivedRequest): boolean {
+  return (
+    request.accepted > 0 && (request.outcome === 'hung' || request.outcome === 'aborted' || request.outcome === 'lost')
+  );
+}
 
 /** One request a PostHog client made, whatever the sink answered. */
 export interface ReceivedRequest {
@@ -21,7 +38,7 @@ export interface ReceivedRequest {
   /** The status answered; undefined while pending or when never answered. */
   status?: number;
   outcome: RequestOutcome;
-  /** How many events from this request were accepted into `events`. */
+  /** How many events from this request were accepted into `events`, whether or not the client was told. */
   accepted: number;
   receivedAt: number;
 }

@@ -1,6 +1,7 @@
+import { request as httpRequest } from 'node:http';
 import { PostHog, type PostHogOptions } from 'posthog-node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type Sink, type SinkOptions, startSink } from './index.js';
+import { acceptedUnanswered, type Sink, type SinkOptions, startSink } from './index.js';
 
 // Real posthog-node against the real sink: nothing here mocks fetch.
 const sinks: Sink[] = [];
@@ -94,8 +95,9 @@ describe('posthog-node against the sink', () => {
     const started = Date.now();
     await expect(ph.flush()).rejects.toThrow();
     expect(Date.now() - started).toBeGreaterThanOrEqual(450);
-    expect(s.requests[0]?.outcome).toBe('hung');
-    expect(s.events).toEqual([]);
+    expect(s.requests[0]).toMatchObject({ outcome: 'hung', accepted: 1 });
+    // PostHog would have ingested the complete batch; only the answer is missing.
+    expect(s.events.map((e) => e.event)).toEqual(['never_answered']);
 
     const closing = Date.now();
     await s.close();
@@ -114,7 +116,7 @@ describe('posthog-node against the sink', () => {
     expect(s.events).toEqual([]);
   });
 
-  it('answers slowly, and records events only when the client was still there', async () => {
+  it('answers slowly, and records events even when the client gave up before the answer', async () => {
     const s = await sink({ mode: { kind: 'slow', delayMs: 300, times: 1 } });
     const ph = client(s);
     ph.capture({ distinctId: 'user-1', event: 'slow' });
@@ -127,8 +129,25 @@ describe('posthog-node against the sink', () => {
     const gaveUp = client(s, { requestTimeout: 100 });
     gaveUp.capture({ distinctId: 'user-1', event: 'abandoned' });
     await expect(gaveUp.flush()).rejects.toThrow();
-    await s.waitForRequests((r) => r.outcome === 'aborted', { timeoutMs: 2000 });
-    expect(s.events.map((e) => e.event)).toEqual(['slow']);
+    const [aborted] = await s.waitForRequests((r) => r.outcome === 'aborted', { timeoutMs: 2000 });
+    expect(aborted?.accepted).toBe(1);
+    expect(s.events.map((e) => e.event)).toEqual(['slow', 'abandoned']);
+  });
+
+  it('loses the answer after accepting, so a retrying client delivers a duplicate', async () => {
+    const s = await sink({ mode: { kind: 'lost-response', times: 1 } });
+    const ph = client(s, { fetchRetryCount: 3 });
+    ph.capture({ distinctId: 'user-1', event: 'sent_twice' });
+    await ph.flush();
+
+    expect(s.requests.map((r) => [r.outcome, r.accepted])).toEqual([
+      ['lost', 1],
+      ['answered', 1],
+    ]);
+    const [first, second] = s.events;
+    expect([first?.event, second?.event]).toEqual(['sent_twice', 'sent_twice']);
+    // The resend carries the same uuid, which is what lets PostHog (and a test) see it as a duplicate.
+    expect(second?.uuid).toBe(first?.uuid);
   });
 
   it('rejects other tokens when one is configured', async () => {
@@ -136,6 +155,95 @@ describe('posthog-node against the sink', () => {
     const ph = client(s);
     ph.capture({ distinctId: 'user-1', event: 'wrong_token' });
     await expect(ph.flush()).rejects.toThrow(/401/);
+    expect(s.events).toEqual([]);
+  });
+});
+
+describe('requests the client never heard back from', () => {
+  const batch = (...names: string[]) =>
+    JSON.stringify({ api_key: 'phc_test', batch: names.map((event) => ({ event, distinct_id: 'user-1' })) });
+  const post = (target: Sink, body: string, signal?: AbortSignal) =>
+    fetch(`${target.url}/batch/`, { method: 'POST', body, ...(signal && { signal }) });
+  const networkCode = (error: unknown) => (error as { cause?: { code?: string } }).cause?.code;
+
+  it('hang records a complete valid body at once, though it never answers', async () => {
+    const s = await sink({ mode: 'hang' });
+    const abandon = new AbortController();
+    const pending = post(s, batch('a', 'b'), abandon.signal).catch((error: unknown) => error);
+
+    const [request] = await s.waitForRequests((r) => r.outcome === 'hung');
+    expect(request).toMatchObject({ accepted: 2 });
+    expect(request && acceptedUnanswered(request)).toBe(true);
+    expect(s.events.map((e) => e.event)).toEqual(['a', 'b']);
+    abandon.abort();
+    expect(await pending).toBeInstanceOf(Error);
+  });
+
+  it('hang records nothing for an invalid body', async () => {
+    const s = await sink({ mode: 'hang' });
+    const noToken = JSON.stringify({ batch: [{ event: 'e', distinct_id: 'u' }] });
+    const calls = ['not json', noToken].map((body) => post(s, body, AbortSignal.timeout(200)).catch(() => 'gave up'));
+    expect(await Promise.all(calls)).toEqual(['gave up', 'gave up']);
+
+    expect(s.requests.map((r) => [r.outcome, r.accepted])).toEqual([
+      ['hung', 0],
+      ['hung', 0],
+    ]);
+    expect(s.requests.some(acceptedUnanswered)).toBe(false);
+    expect(s.events).toEqual([]);
+  });
+
+  it('records nothing when the client abandons the body mid-upload', async () => {
+    const s = await sink({ mode: 'hang' });
+    const body = batch('cut_off');
+    // The JSON is whole, but the declared length says more was coming: PostHog never processes such a body.
+    const req = httpRequest(`${s.url}/batch/`, { method: 'POST', headers: { 'Content-Length': body.length + 10 } });
+    req.on('error', () => undefined);
+    req.write(body, () => setTimeout(() => req.destroy(), 50));
+
+    const [request] = await s.waitForRequests((r) => r.outcome === 'aborted');
+    expect(request?.accepted).toBe(0);
+    expect(s.events).toEqual([]);
+  });
+
+  it('slow records the events of a client that aborted before the answer', async () => {
+    const s = await sink({ mode: 'slow:300' });
+    const error = await post(s, batch('late'), AbortSignal.timeout(50)).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('TimeoutError');
+
+    const [request] = await s.waitForRequests((r) => r.outcome === 'aborted', { timeoutMs: 2000 });
+    expect(request).toMatchObject({ accepted: 1 });
+    expect(s.events.map((e) => e.event)).toEqual(['late']);
+  });
+
+  it('lost-response records, then the client sees a network error; `times: 1` then healthy', async () => {
+    const s = await sink({ mode: { kind: 'lost-response', times: 1 } });
+    const body = batch('once');
+    const error = await post(s, body).catch((e: unknown) => e);
+    expect(networkCode(error)).toBe('ECONNRESET');
+    expect(s.requests[0]).toMatchObject({ outcome: 'lost', accepted: 1 });
+    expect(s.events.map((e) => e.event)).toEqual(['once']);
+    expect(s.mode).toEqual({ kind: 'healthy' });
+
+    // The client cannot tell it was accepted, so its resend is stored again.
+    expect((await post(s, body)).status).toBe(200);
+    expect(s.events.map((e) => e.event)).toEqual(['once', 'once']);
+    expect(s.requests.map(acceptedUnanswered)).toEqual([true, false]);
+  });
+
+  it('lost-response loses the error answer of an invalid body and records nothing', async () => {
+    const s = await sink({ mode: 'lost-response' });
+    const error = await post(s, 'not json').catch((e: unknown) => e);
+    expect(networkCode(error)).toBe('ECONNRESET');
+    expect(s.requests[0]).toMatchObject({ outcome: 'lost', accepted: 0 });
+    expect(s.events).toEqual([]);
+  });
+
+  it('reset records nothing, even for a valid body', async () => {
+    const s = await sink({ mode: 'reset' });
+    const error = await post(s, batch('dropped')).catch((e: unknown) => e);
+    expect(networkCode(error)).toBe('ECONNRESET');
+    expect(s.requests[0]).toMatchObject({ outcome: 'reset', accepted: 0 });
     expect(s.events).toEqual([]);
   });
 });

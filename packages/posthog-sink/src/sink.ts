@@ -30,7 +30,11 @@ export interface Sink {
   /** Base URL to give a PostHog client as its host, e.g. `http://127.0.0.1:54321`. */
   readonly url: string;
   readonly port: number;
-  /** Accepted events in arrival order (a live array; only 2xx-answered requests contribute). */
+  /**
+   * Accepted events in arrival order (a live array). As at PostHog, a complete valid body counts even when its
+   * answer never reached the client (`hang`, `lost-response`, a client that gave up on `slow`): see
+   * `acceptedUnanswered`.
+   */
   readonly events: ReceivedEvent[];
   /** Every PostHog request, whatever was answered (the sink's own page and /api are not recorded). */
   readonly requests: ReceivedRequest[];

@@ -2,8 +2,11 @@
 export interface FlushScheduler {
   /** Flushes now, or joins the single flush waiting behind the running one. Never rejects. */
   flush(): Promise<void>;
-  /** Arms the interval timer unless it is armed, disabled or stopped. */
-  schedule(): void;
+  /**
+   * Arms the timer to flush in `delayMs` (default: the interval) unless it is disabled or stopped; an armed
+   * timer that would fire sooner is kept. The timer never holds the process.
+   */
+  schedule(delayMs?: number): void;
   /** Disarms the timer for good; `flush` still works. */
   stop(): void;
 }
@@ -13,6 +16,7 @@ export function createFlushScheduler(options: { flushOnce: () => Promise<void>; 
   let running: Promise<void> | undefined;
   let pending: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let dueAt = 0;
   let stopped = false;
 
   // At most one flush runs and one waits behind it: a burst of track() calls against a slow endpoint
@@ -36,12 +40,16 @@ export function createFlushScheduler(options: { flushOnce: () => Promise<void>; 
 
   return {
     flush,
-    schedule() {
-      if (timer || options.intervalMs <= 0 || stopped) return;
+    schedule(delayMs = options.intervalMs) {
+      if (options.intervalMs <= 0 || stopped) return;
+      const at = Date.now() + delayMs;
+      if (timer && dueAt <= at) return;
+      if (timer) clearTimeout(timer);
+      dueAt = at;
       timer = setTimeout(() => {
         timer = undefined;
         void flush();
-      }, options.intervalMs);
+      }, delayMs);
       timer.unref?.();
     },
     stop() {

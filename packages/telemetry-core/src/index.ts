@@ -1,5 +1,6 @@
 export * from './catalog.js';
 export * from './consent.js';
+export * from './delivery-error.js';
 export * from './envelope.js';
 export type { ExplicitSubmission } from './explicit-submission.js';
 export * from './flag-names.js';

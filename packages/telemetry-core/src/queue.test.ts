@@ -28,6 +28,22 @@ describe('BoundedQueue', () => {
     expect(queue.dropped).toBe(0);
   });
 
+  it('push returns the item it dropped', () => {
+    const queue = new BoundedQueue<string>(1);
+    expect(queue.push('a')).toBeUndefined();
+    expect(queue.push('b')).toBe('a');
+  });
+
+  it('requeue puts a batch back in front, dropping and returning the oldest beyond the capacity', () => {
+    const queue = new BoundedQueue<number>(4);
+    for (let i = 1; i <= 4; i += 1) queue.push(i);
+    const batch = queue.take(2);
+    queue.push(5);
+    expect(queue.requeue(batch)).toEqual([1]);
+    expect(queue.dropped).toBe(1);
+    expect(queue.take()).toEqual([2, 3, 4, 5]);
+  });
+
   it('refuses a capacity below one', () => {
     expect(() => new BoundedQueue(0)).toThrow(RangeError);
   });

@@ -8,14 +8,31 @@ export class BoundedQueue<T> {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
   }
 
-  /** Adds an item, dropping the oldest one when the queue is full. */
-  push(item: T): void {
+  /** Adds an item, dropping the oldest one when the queue is full; returns the dropped item, if any. */
+  push(item: T): T | undefined {
+    let dropped: T | undefined;
     if (this.size >= this.capacity) {
+      dropped = this.#items[this.#head];
       this.#head += 1;
       this.#dropped += 1;
     }
     this.#items.push(item);
     this.#compact();
+    return dropped;
+  }
+
+  /**
+   * Puts items taken earlier back in front, in their order (a batch that could not be sent goes first again).
+   * Beyond the capacity the oldest items are dropped and counted; returns them.
+   */
+  requeue(items: readonly T[]): T[] {
+    const rest = this.#items.slice(this.#head);
+    const all = [...items, ...rest];
+    const overflow = Math.max(0, all.length - this.capacity);
+    this.#items = all.slice(overflow);
+    this.#head = 0;
+    this.#dropped += overflow;
+    return all.slice(0, overflow);
   }
 
   /** Removes and returns up to `max` of the oldest items. */

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ConsentDecision } from './consent.js';
+import { DeliveryError } from './delivery-error.js';
 import type { OutgoingEvent } from './envelope.js';
 import { ephemeralIdentity } from './identity.js';
 import type { LogEntry } from './ports.js';
@@ -199,13 +200,88 @@ describe('createTelemetry', () => {
     await expect(telemetry.flush()).resolves.toBeUndefined();
   });
 
-  it('logs failed deliveries as dropped and counts them', async () => {
-    const { telemetry, sender, log } = setup();
+  it('keeps a batch that failed, retries it only after a backoff, and sends it once with its uuid', async () => {
+    let clock = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const { telemetry, sender, log } = setup({ now: () => clock, retryBackoffMs: 1000 });
     sender.failNext();
+    telemetry.track('cmd', { command: 'init' });
+    await telemetry.flush();
+    expect(telemetry.status()).toMatchObject({ queued: 1, failedAttempts: 1, sent: 0, failed: 0 });
+    expect(log).toEqual([]);
+    telemetry.track('cmd', { command: 'start' });
+    clock += 700; // inside the first pause (1 s, ± 25 %)
+    await telemetry.flush();
+    expect(sender.batches).toEqual([]);
+    clock += 600;
+    await telemetry.flush();
+    expect(sender.events.map((e) => [e.uuid.slice(-1), e.properties.command])).toEqual([
+      ['1', 'init'],
+      ['2', 'start'],
+    ]);
+    expect(telemetry.status()).toMatchObject({ queued: 0, failedAttempts: 0, sent: 2 });
+    expect(log.map((e) => e.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('doubles the pause after each failure in a row', async () => {
+    let clock = 0;
+    const { telemetry, sender } = setup({ now: () => clock, retryBackoffMs: 1000, flushIntervalMs: 60_000 });
+    sender.failNext(2);
+    telemetry.track('cmd');
+    await telemetry.flush(); // failure 1: pause 0.75–1.25 s
+    clock += 1300;
+    await telemetry.flush(); // failure 2: pause 1.5–2.5 s
+    clock += 1400;
+    await telemetry.flush();
+    expect(sender.events).toEqual([]);
+    clock += 1200;
+    await telemetry.flush();
+    expect(sender.events).toHaveLength(1);
+    await telemetry.shutdown();
+  });
+
+  it('drops a batch the endpoint refused for good, without retrying, and says so in the log', async () => {
+    const { telemetry, sender, log } = setup();
+    sender.failNext(1, new DeliveryError('400', false));
     telemetry.track('cmd');
     await telemetry.flush();
-    expect(telemetry.status()).toMatchObject({ failed: 1, sent: 0 });
-    expect(log.map((e) => [e.status, e.reason])).toEqual([['dropped', 'delivery failed']]);
+    await telemetry.flush();
+    expect(sender.batches).toEqual([]);
+    expect(telemetry.status()).toMatchObject({ queued: 0, refused: 1, failedAttempts: 0 });
+    expect(log.map((e) => [e.status, e.reason])).toEqual([['dropped', 'refused by the endpoint']]);
+  });
+
+  it('stays bounded through an outage: the oldest events are dropped, counted and logged as such', async () => {
+    let clock = 0;
+    const { telemetry, sender, log } = setup({ now: () => clock, maxQueueSize: 2, flushAt: 1 });
+    sender.failNext(100);
+    for (let i = 0; i < 3; i += 1) telemetry.track('cmd');
+    await telemetry.flush();
+    expect(telemetry.status()).toMatchObject({ queued: 2, droppedByCapacity: 1, capacity: 2 });
+    expect(log.map((e) => [e.status, e.reason, e.uuid.slice(-1)])).toEqual([['dropped', 'queue full', '1']]);
+    sender.failNext(0);
+    clock += 60_000;
+    await telemetry.flush();
+    expect(sender.events.map((e) => e.uuid.slice(-1))).toEqual(['2', '3']);
+  });
+
+  it('restore queues events tracked earlier with their own uuids, or drops and logs them while consent is off', async () => {
+    const earlier = {
+      uuid: '00000000-0000-4000-8000-00000000abcd',
+      event: 'cmd',
+      distinctId: 'install-1',
+      timestamp: '2026-01-01T00:00:00.000Z',
+      properties: { command: 'init' },
+    };
+    const on = setup();
+    on.telemetry.restore([earlier]);
+    await on.telemetry.flush();
+    expect(on.sender.events).toEqual([earlier]);
+    const off = setup();
+    off.setConsent(CONSENT_OFF);
+    off.telemetry.restore([earlier]);
+    await off.telemetry.flush();
+    expect(off.sender.events).toEqual([]);
+    expect(off.log.map((e) => [e.uuid, e.status, e.reason])).toEqual([[earlier.uuid, 'dropped', 'consent withdrawn']]);
   });
 
   it('notices a withdrawal by polling, drops the queue and tells listeners', async () => {
@@ -243,7 +319,7 @@ describe('createTelemetry', () => {
     expect(telemetry.status()).toMatchObject({ queued: 100, droppedByCapacity: 9899 });
   });
 
-  it('shutdown gives up at its deadline when the sender hangs, and logs what it cut off as dropped', async () => {
+  it('shutdown gives up at its deadline when the sender hangs, and keeps or drops what it cut off', async () => {
     // Like the PostHog sender: close() aborts the request in flight, and a closed sender refuses at once.
     let abort: (error: Error) => void = () => {};
     let closed = false;
@@ -255,15 +331,35 @@ describe('createTelemetry', () => {
         abort(new Error('aborted at the deadline'));
       },
     };
-    const { telemetry, log } = setup({ sender: hanging, flushAt: 1 });
-    telemetry.track('cmd', { command: 'init' });
-    telemetry.track('cmd', { command: 'start' });
+    const kept: OutgoingEvent[] = [];
+    const keeping = setup({
+      sender: hanging,
+      flushAt: 1,
+      keepUndelivered: (events) => kept.push(...events) > 0,
+    });
+    keeping.telemetry.track('cmd', { command: 'init' });
+    keeping.telemetry.track('cmd', { command: 'start' });
     const started = Date.now();
-    await telemetry.shutdown(300);
+    await keeping.telemetry.shutdown(300);
     expect(Date.now() - started).toBeLessThan(1500);
-    expect(log.map((e) => [e.status, e.reason, e.properties?.command])).toEqual([
-      ['dropped', 'delivery failed', 'init'],
-      ['dropped', 'delivery failed', 'start'],
+    expect(kept.map((e) => e.properties.command)).toEqual(['init', 'start']);
+    expect(keeping.log.map((e) => [e.status, e.reason, e.properties?.command])).toEqual([
+      ['queued', 'kept for the next start', 'init'],
+      ['queued', 'kept for the next start', 'start'],
     ]);
+    expect(keeping.telemetry.status()).toMatchObject({ kept: 2, failed: 0 });
+
+    // Without a place to keep them (or when keeping fails), they are dropped and logged as such.
+    closed = false;
+    const failing = setup({
+      sender: hanging,
+      flushAt: 1,
+      keepUndelivered: () => {
+        throw new Error('disk full');
+      },
+    });
+    failing.telemetry.track('cmd', { command: 'init' });
+    await failing.telemetry.shutdown(300);
+    expect(failing.log.map((e) => [e.status, e.reason])).toEqual([['dropped', 'shutdown deadline reached']]);
   });
 });

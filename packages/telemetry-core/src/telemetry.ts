@@ -1,6 +1,7 @@
 import type { Catalog, EventSpec, ExplicitName, PropsOf, TrackedName } from './catalog.js';
 import type { ConsentDecision } from './consent.js';
 import { createConsentWatcher } from './consent-watcher.js';
+import { isRetryableFailure } from './delivery-error.js';
 import { buildEnvelope, type OutgoingEvent } from './envelope.js';
 import { createExplicitSubmitter, type ExplicitSubmission } from './explicit-submission.js';
 import { createFlushScheduler } from './flush-scheduler.js';
@@ -35,6 +36,16 @@ export interface TelemetryOptions<C extends Catalog> {
   maxQueueSize?: number;
   /** Re-read consent this often, in ms, so a withdrawal applies without a restart; 0 disables it. */
   consentPollMs?: number;
+  /**
+   * After a failed send, the queue waits this long before the next try (default 1 s), doubling per failure up
+   * to the flush interval; events stay queued meanwhile (SPEC §7: nothing is lost to an outage).
+   */
+  retryBackoffMs?: number;
+  /**
+   * Where the events the shutdown deadline could not deliver go, to be sent after the next start (a disk spool);
+   * returns false (or throws) when they could not be kept. Without it they are dropped and logged.
+   */
+  keepUndelivered?: (events: readonly OutgoingEvent[]) => boolean;
 }
 
 /** Counters for status pages and tests. */
@@ -46,6 +57,14 @@ export interface TelemetryStatus {
   droppedByCapacity: number;
   droppedByConsent: number;
   droppedProperties: number;
+  /** The queue's capacity (its bound). */
+  capacity: number;
+  /** Events the endpoint refused for good (400 and the like): dropped, never retried. */
+  refused: number;
+  /** Consecutive failed sends; the queue is kept and retried with backoff while this is above 0. */
+  failedAttempts: number;
+  /** Events handed to `keepUndelivered` at shutdown. */
+  kept: number;
 }
 
 /** The telemetry client: typed by its catalog, inert while consent is absent. */
@@ -53,6 +72,11 @@ export interface Telemetry<C extends Catalog> {
   track<N extends TrackedName<C>>(name: N, properties?: PropsOf<C['events'][N]>): void;
   submitExplicit<N extends ExplicitName<C>>(name: N, submission: ExplicitSubmission<C['events'][N]>): Promise<boolean>;
   flush(): Promise<void>;
+  /**
+   * Queues events tracked earlier (by this process before a restart, say), keeping their uuids so that PostHog
+   * can deduplicate a resend. Dropped and logged while consent is withdrawn.
+   */
+  restore(events: readonly OutgoingEvent[]): void;
   /** Stops timers, sends what is queued, and gives up at the deadline (default 2 s). Never rejects. */
   shutdown(deadlineMs?: number): Promise<void>;
   status(): TelemetryStatus;
@@ -76,9 +100,15 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
   const common = sanitizeProperties(options.catalog.common, options.common).properties;
   // Built once: every tracked event starts from the common properties and this process's session id.
   const base = { ...common, session_id: options.sessionId };
-  const counters = { sent: 0, failed: 0, droppedByConsent: 0, droppedProperties: 0 };
+  const counters = { sent: 0, failed: 0, droppedByConsent: 0, droppedProperties: 0, refused: 0, kept: 0 };
+  const intervalMs = options.flushIntervalMs ?? 30_000;
+  const backoffMs = options.retryBackoffMs ?? 1000;
   const recorder = createLocalLogRecorder({ localLog: options.localLog, now, guard });
   let closed = false;
+  // Set when shutdown has taken the queue for the last time: a batch that fails after it is settled at once.
+  let drained = false;
+  let failedAttempts = 0;
+  let retryAt = 0;
 
   const dropQueue = (reason: string) => {
     const dropped = queue.take();
@@ -95,25 +125,77 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     pollMs: options.consentPollMs,
   });
 
-  const sendBatch = async (batch: OutgoingEvent[]) => {
+  const recordCapacityDrops = (dropped: readonly OutgoingEvent[]) => {
+    if (dropped.length === 0) return;
+    recorder.record(dropped, 'dropped', 'queue full');
+    logger.trace('telemetry: queue full, oldest dropped', { count: dropped.length, capacity: queue.capacity });
+  };
+
+  // What shutdown could not deliver: kept for the next start when the host can, else dropped; logged either way.
+  const settleUndelivered = (events: readonly OutgoingEvent[]) => {
+    if (events.length === 0) return;
+    let kept = false;
+    if (options.keepUndelivered && consent.read().enabled) {
+      guard('keep undelivered', () => {
+        kept = options.keepUndelivered?.(events) === true;
+      });
+    }
+    if (kept) {
+      counters.kept += events.length;
+      recorder.record(events, 'queued', 'kept for the next start');
+    } else {
+      counters.failed += events.length;
+      recorder.record(events, 'dropped', 'shutdown deadline reached');
+    }
+  };
+
+  /** Sends one batch; false when it failed retryably and went back to the front of the queue. */
+  const sendBatch = async (batch: OutgoingEvent[]): Promise<boolean> => {
     try {
       await options.sender.send(batch);
+      failedAttempts = 0;
       counters.sent += batch.length;
       recorder.record(batch, loggedAs(options.sender));
       logger.trace('telemetry: sent', { count: batch.length });
+      return true;
     } catch (error) {
-      counters.failed += batch.length;
-      recorder.record(batch, 'dropped', consent.read().enabled ? 'delivery failed' : 'consent withdrawn');
       logger.trace('telemetry: send failed', { count: batch.length, error: String(error) });
+      if (!consent.read().enabled) {
+        counters.droppedByConsent += batch.length;
+        recorder.record(batch, 'dropped', 'consent withdrawn');
+        return true;
+      }
+      if (!isRetryableFailure(error)) {
+        counters.refused += batch.length;
+        recorder.record(batch, 'dropped', 'refused by the endpoint');
+        return true;
+      }
+      if (drained) {
+        settleUndelivered(batch);
+        return false;
+      }
+      // Kept, in front, for a later flush: an outage loses nothing unless it outlasts the queue's bound.
+      recordCapacityDrops(queue.requeue(batch));
+      failedAttempts += 1;
+      const delay = Math.min(backoffMs * 2 ** (failedAttempts - 1), Math.max(backoffMs, intervalMs));
+      retryAt = now() + delay * (0.75 + Math.random() * 0.5);
+      return false;
     }
   };
 
   const scheduler = createFlushScheduler({
-    intervalMs: options.flushIntervalMs ?? 30_000,
+    intervalMs,
     flushOnce: async () => {
       if (queue.size === 0) return;
       if (!consent.read().enabled) return dropQueue('consent withdrawn');
-      while (queue.size > 0) await sendBatch(queue.take(100));
+      // Backing off after a failure: the flush that comes due after the pause tries again (not at shutdown).
+      if (!closed && now() < retryAt) return scheduler.schedule(retryAt - now());
+      while (queue.size > 0) {
+        if (!(await sendBatch(queue.take(100)))) {
+          if (!closed) scheduler.schedule(Math.max(0, retryAt - now()));
+          return;
+        }
+      }
     },
   });
 
@@ -124,7 +206,8 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
       return;
     }
     // Logged when its fate is known (sent, spooled, kept local or dropped), so tracking itself stays cheap.
-    queue.push(event);
+    const dropped = queue.push(event);
+    if (dropped) recordCapacityDrops([dropped]);
     logger.trace('telemetry: enqueued', { event: event.event, queued: queue.size });
     if (queue.size >= flushAt) void scheduler.flush();
     else scheduler.schedule();
@@ -187,21 +270,38 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     // Closing aborted what was in flight: let that batch settle (it is logged as dropped), then log whatever
     // was still queued, so that the local log accounts for every event even when the deadline cut it off.
     await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, SETTLE_MS))]);
-    const unsent = queue.take();
-    counters.failed += unsent.length;
-    recorder.record(unsent, 'dropped', 'shutdown deadline reached');
+    drained = true;
+    settleUndelivered(queue.take());
     recorder.flush();
+  };
+
+  const restore: Telemetry<C>['restore'] = (restored) => {
+    if (closed || restored.length === 0) return;
+    if (!consent.read().enabled) {
+      counters.droppedByConsent += restored.length;
+      recorder.record(restored, 'dropped', 'consent withdrawn');
+      return;
+    }
+    for (const event of restored) {
+      const dropped = queue.push(event);
+      if (dropped) recordCapacityDrops([dropped]);
+    }
+    logger.trace('telemetry: restored', { count: restored.length, queued: queue.size });
+    void scheduler.flush();
   };
 
   return {
     track,
     submitExplicit: (name, submission) => submitExplicit(name, submission),
     flush: scheduler.flush,
+    restore,
     shutdown,
     status: () => ({
       consent: consent.read(),
       queued: queue.size,
+      capacity: queue.capacity,
       droppedByCapacity: queue.dropped,
+      failedAttempts,
       ...counters,
     }),
     onConsentChange: consent.onChange,

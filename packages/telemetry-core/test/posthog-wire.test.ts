@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { type Sink, startSink } from '@elmo/posthog-sink';
+import { auditDelivery, type Sink, startSink } from '@elmo/posthog-sink';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConsentDecision } from '../src/consent.js';
 import { createPostHogSender } from '../src/node/posthog-sender.js';
@@ -19,7 +19,15 @@ afterEach(async () => {
   await sink.close();
 });
 
-function client(options: { consent?: () => ConsentDecision; retryDelayMs?: number; maxBatchSize?: number } = {}) {
+function client(
+  options: {
+    consent?: () => ConsentDecision;
+    retryDelayMs?: number;
+    maxBatchSize?: number;
+    now?: () => number;
+    retryBackoffMs?: number;
+  } = {},
+) {
   let n = 0;
   return createTelemetry({
     catalog: testCatalog,
@@ -33,10 +41,11 @@ function client(options: { consent?: () => ConsentDecision; retryDelayMs?: numbe
     }),
     common: { product_version: '1.2.3', source: 'cli' },
     sessionId: SESSION,
-    now: () => FIXED_NOW,
+    now: options.now ?? (() => FIXED_NOW),
     uuid: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
     flushIntervalMs: 0,
     flushAt: 1000,
+    retryBackoffMs: options.retryBackoffMs,
   });
 }
 
@@ -163,11 +172,32 @@ describe('through real posthog-node into the loopback sink', () => {
     await telemetry.flush();
     expect(sink.requests).toHaveLength(1);
     expect(sink.events).toEqual([]);
-    expect(telemetry.status()).toMatchObject({ failed: 1 });
+    expect(telemetry.status()).toMatchObject({ refused: 1, failed: 0 });
     sink.setMode('healthy');
     telemetry.track('cmd', { command: 'start' });
     await telemetry.flush();
     expect(sink.events.map((e) => e.properties.command)).toEqual(['start']);
+  });
+
+  it('keeps events through an outage longer than every retry, and delivers each once after it (same uuid)', async () => {
+    const telemetry = client({ now: Date.now, retryBackoffMs: 100 });
+    sink.setMode('status:503');
+    telemetry.track('cmd', { command: 'init' });
+    await telemetry.flush(); // 3 attempts (2 retries), all refused
+    telemetry.track('cmd', { command: 'start' });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await telemetry.flush(); // after the pause: 3 more, refused again
+    expect(sink.requests.length).toBe(6);
+    expect(telemetry.status()).toMatchObject({ queued: 2, failedAttempts: 2, sent: 0 });
+    sink.setMode('healthy');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await telemetry.flush();
+    expect(sink.events.map((e) => [e.uuid, e.properties.command])).toEqual([
+      ['00000000-0000-4000-8000-000000000001', 'init'],
+      ['00000000-0000-4000-8000-000000000002', 'start'],
+    ]);
+    expect(auditDelivery(sink.requests).resentAfterAnswer).toEqual([]);
+    expect(telemetry.status()).toMatchObject({ queued: 0, failedAttempts: 0, sent: 2 });
   });
 
   it('sends nothing when consent is withdrawn between track and flush', async () => {

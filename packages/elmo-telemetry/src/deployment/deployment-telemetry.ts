@@ -4,6 +4,7 @@ import {
   createTelemetry,
   isUuid,
   type LocalLogStatus,
+  type OutgoingEvent,
   type Sender,
   type Telemetry,
 } from '@elmo/telemetry-core';
@@ -12,6 +13,9 @@ import {
   createLiveReader,
   createLocalLog,
   createTraceLogger,
+  DEFAULT_SPOOL_LIMITS,
+  openSpool,
+  outgoingOf,
   readEnvFile,
 } from '@elmo/telemetry-core/node';
 import { createPostHogSender } from '@elmo/telemetry-core/posthog';
@@ -42,6 +46,8 @@ export interface DeploymentIntervals {
   heartbeatMs: number;
   /** How often consent is re-read so that a change applies without a restart (within 5 s). */
   consentPollMs: number;
+  /** First pause after a failed send; it doubles per failure up to `flushMs` (SPEC §7: retries with backoff). */
+  retryBackoffMs: number;
 }
 
 /** The intervals of SPEC §5 and §7. */
@@ -50,7 +56,20 @@ export const DEFAULT_INTERVALS: DeploymentIntervals = {
   usageMs: 10 * 60_000,
   heartbeatMs: 24 * 60 * 60_000,
   consentPollMs: 1000,
+  retryBackoffMs: 1000,
 };
+
+/** The delivery path's bounds and what went past them, for the settings page (SPEC §7). */
+export interface DeliveryStatus {
+  /** Events waiting in this process's queue, its capacity, and the oldest dropped because it was full. */
+  queue: { pending: number; capacity: number; dropped: number };
+  /** Consecutive failed sends (retried with backoff while above 0). */
+  failedAttempts: number;
+  /** Events refused for good by the endpoint (400 and the like). */
+  refused: number;
+  /** The deployment's shutdown spool: events waiting for the next start, its capacity and its drops. */
+  spool: { pending: number; capacity: number; dropped: number };
+}
 
 /** What a web or worker process needs to report its telemetry. */
 export interface DeploymentTelemetryOptions {
@@ -86,6 +105,8 @@ export interface DeploymentTelemetry {
   readonly preview: boolean;
   /** How the transparency log's writes have fared (a failing write is counted, never thrown). */
   logStatus(): LocalLogStatus;
+  /** The queue and spool bounds and every drop, for the settings page. */
+  deliveryStatus(): DeliveryStatus;
   /** Re-reads the deployment `.env` on the next call (after this process changed it). */
   reloadSettings(): void;
   deploymentId(): string | undefined;
@@ -144,6 +165,12 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
       : createLocalOnlySender());
   const preview = isPreviewMode(options.env);
   const localLog = createLocalLog(paths.logFile);
+  // What a shutdown deadline could not deliver waits here for the next start of the web app or the worker.
+  const spool = openSpool(paths.spoolFile);
+  const keepUndelivered = (events: readonly OutgoingEvent[]) => {
+    spool.append(events);
+    return true;
+  };
   const clientOptions = (source: 'web' | 'worker' | 'browser', clientSender: Sender) =>
     ({
       catalog: elmoCatalog,
@@ -160,6 +187,8 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
       flushIntervalMs: intervals.flushMs,
       maxQueueSize: options.maxQueueSize ?? 1000,
       consentPollMs: intervals.consentPollMs,
+      retryBackoffMs: intervals.retryBackoffMs,
+      keepUndelivered,
     }) as const;
   const telemetry = createTelemetry(clientOptions(options.component, sender));
   // The browser's client shares the sender but never closes it: the component's client does, once.
@@ -192,6 +221,17 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     aggregates.clear();
   });
 
+  // Events an earlier run kept at shutdown join this process's queue, uuids unchanged. Claiming takes them out of
+  // the spool under its lock, so two processes starting together never both send one; a failed claim sends none.
+  const restoreSpooled = () => {
+    if (preview || spool.isEmpty()) return;
+    try {
+      telemetry.restore(spool.claim().map(outgoingOf));
+    } catch (error) {
+      logger.trace('telemetry: spool could not be claimed', { error: String(error) });
+    }
+  };
+
   const sendUsage = async () => {
     if (aggregates.isEmpty || !consent().enabled) return;
     const { features, requests } = aggregates.drain();
@@ -214,6 +254,19 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     consent,
     preview,
     logStatus: () => localLog.status?.() ?? { failedWrites: 0, droppedEntries: 0 },
+    deliveryStatus() {
+      const own = [telemetry.status(), browser.status()];
+      return {
+        queue: {
+          pending: own.reduce((sum, s) => sum + s.queued, 0),
+          capacity: own[0]?.capacity ?? 0,
+          dropped: own.reduce((sum, s) => sum + s.droppedByCapacity, 0),
+        },
+        failedAttempts: Math.max(...own.map((s) => s.failedAttempts)),
+        refused: own.reduce((sum, s) => sum + s.refused, 0),
+        spool: { pending: spool.read().length, capacity: DEFAULT_SPOOL_LIMITS.maxEvents, dropped: spool.dropped() },
+      };
+    },
     reloadSettings: () => {
       readEnv.invalidate();
       consentResolver.invalidate();
@@ -227,6 +280,7 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     started() {
       running = true;
       telemetry.track('deployment_started', { component: options.component });
+      restoreSpooled();
       if (consent().enabled) startHeartbeat();
     },
     featureUsed(name, n = 1) {

@@ -23,6 +23,8 @@ export interface DeploymentPaths {
   logFile: string;
   /** Version marker used to tell an install from an update (SPEC §5). */
   versionMarker: string;
+  /** Events the web app or worker could not deliver before it stopped, sent after the next start (SPEC §7). */
+  spoolFile: string;
 }
 
 /** Paths inside a deployment folder. */
@@ -34,6 +36,7 @@ export function deploymentPaths(dir: string): DeploymentPaths {
     dataDir,
     logFile: join(dataDir, 'telemetry-events.jsonl'),
     versionMarker: join(dataDir, 'elmo-version'),
+    spoolFile: join(dataDir, 'telemetry-spool.jsonl'),
   };
 }
 

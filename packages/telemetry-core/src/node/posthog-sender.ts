@@ -1,7 +1,7 @@
 import { PostHog } from 'posthog-node';
+import { DeliveryError } from '../delivery-error.js';
 import type { OutgoingEvent } from '../envelope.js';
 import { type Sender, silentLogger, type TraceLogger } from '../ports.js';
-import { DeliveryError } from './spool/delivery-error.js';
 
 /** How the PostHog sender reaches its destination. Defaults are short so telemetry never holds a process. */
 export interface PostHogSenderOptions {
@@ -21,6 +21,11 @@ export interface PostHogSenderOptions {
    * withdrawal of consent made while a slow endpoint is retried stops what would still leave (SPEC §7).
    */
   mayAttempt?: () => boolean;
+  /**
+   * No attempt (retries included) starts at or after this time (ms since the epoch): a process with a hard cap
+   * sets its cap minus the request timeout, so that an attempt is never cut off after PostHog accepted it.
+   */
+  noAttemptAfter?: number;
 }
 
 function isRetryable(error: unknown): boolean {
@@ -123,6 +128,9 @@ export function createPostHogSender(options: PostHogSenderOptions): Sender {
   const sendNow = async (events: readonly OutgoingEvent[]) => {
     for (let attempt = 0; ; attempt += 1) {
       if (closed) throw new DeliveryError('sender closed', true);
+      if (options.noAttemptAfter !== undefined && Date.now() >= options.noAttemptAfter) {
+        throw new DeliveryError('no time left for another attempt', true);
+      }
       if (options.mayAttempt && !options.mayAttempt()) throw new DeliveryError('consent withdrawn', false);
       try {
         await sendOnce(events);

@@ -1,7 +1,7 @@
 import type { ConsentDecision } from '../../consent.js';
+import { isRetryableFailure } from '../../delivery-error.js';
 import type { LocalLog, LogEntry, Sender, TraceLogger } from '../../ports.js';
 import { silentLogger } from '../../ports.js';
-import { DeliveryError } from './delivery-error.js';
 import { outgoingOf, type Spool } from './disk-spool.js';
 import { discardLogged, dropPastBounds, type RetryBounds } from './retry-bounds.js';
 
@@ -14,7 +14,8 @@ export interface DeliveryReport {
 
 /**
  * Sends the spool in batches until it is empty, the endpoint fails retryably (events stay for the next
- * run), or the deadline passes. Events refused for good (4xx other than 408/429) are dropped and logged.
+ * run), or the deadline passes (no batch starts after `deadlineAt`: a caller with a hard cap passes its cap minus
+ * a request timeout, so that a batch PostHog accepts is not cut off before its answer and sent again). Events refused for good (4xx other than 408/429) are dropped and logged.
  * With `bounds`, every attempt is counted in the spool, and an event past its bounds is dropped and logged
  * instead of being tried again.
  */
@@ -71,13 +72,9 @@ export async function deliverSpool(options: {
     const time = new Date(now()).toISOString();
     try {
       await options.sender.send(batch.map(outgoingOf));
-      options.spool.remove(uuids);
-      report.sent += batch.length;
-      options.localLog?.record(batch.map((e) => ({ time, uuid: e.uuid, event: e.event, status: 'sent' as const })));
-      logger.trace('telemetry: spool batch sent', { count: batch.length });
     } catch (error) {
       if (withdrawn()) break;
-      const retryable = !(error instanceof DeliveryError) || error.retryable;
+      const retryable = isRetryableFailure(error);
       logger.trace('telemetry: spool batch failed', { count: batch.length, retryable, error: String(error) });
       if (retryable) {
         // An event whose last allowed attempt just failed is dropped now, not left to start another sender.
@@ -86,6 +83,17 @@ export async function deliverSpool(options: {
         break;
       }
       drop(batch, 'refused by the endpoint');
+      continue;
+    }
+    // Accepted: logged as sent whatever happens next. Removal is a step of its own, and a failed one is never a
+    // reason to send the batch again (this pass skips attempted uuids; the spool keeps a delivered ledger).
+    report.sent += batch.length;
+    options.localLog?.record(batch.map((e) => ({ time, uuid: e.uuid, event: e.event, status: 'sent' as const })));
+    logger.trace('telemetry: spool batch sent', { count: batch.length });
+    try {
+      options.spool.remove(uuids);
+    } catch (error) {
+      logger.trace('telemetry: sent batch could not be removed from the spool', { error: String(error) });
     }
   }
   options.localLog?.flush?.();

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { OutgoingEvent } from '../../envelope.js';
 import { writeFileAtomic } from '../fs-atomic.js';
@@ -58,8 +58,21 @@ function readText(path: string): string {
   }
 }
 
+// The delivered ledger (`<spool>.delivered`): uuids of events that were sent but could not be removed from the
+// spool at once (its lock was busy, or the rewrite failed). Readers skip them, so a failed removal never turns
+// into a resend; the next removal that holds the lock applies the ledger and deletes it.
+function ledgerPath(path: string): string {
+  return `${path}.delivered`;
+}
+
+function readUuids(file: string): Set<string> {
+  return new Set(readText(file).split('\n').filter(Boolean));
+}
+
 function readLines(path: string): SpooledEvent[] {
-  return parseLines(readText(path));
+  const events = parseLines(readText(path));
+  const delivered = existsSync(ledgerPath(path)) ? readUuids(ledgerPath(path)) : undefined;
+  return delivered ? events.filter((e) => !delivered.has(e.uuid)) : events;
 }
 
 function writeLines(path: string, events: readonly SpooledEvent[]): void {
@@ -74,14 +87,46 @@ function addDropped(path: string, count: number): void {
   writeFileAtomic(file, String(previous + count));
 }
 
+// Removes `gone` and whatever the delivered ledger lists, then deletes the ledger. The ledger is moved aside first,
+// so that a uuid another process appends meanwhile lands in a new ledger instead of being deleted unapplied.
+function rewriteWithout(path: string, gone: Set<string>): void {
+  const ledger = ledgerPath(path);
+  const applying = `${ledger}.${process.pid}`;
+  let moved = false;
+  try {
+    renameSync(ledger, applying);
+    moved = true;
+  } catch {
+    // No ledger: nothing more to apply.
+  }
+  if (moved) for (const uuid of readUuids(applying)) gone.add(uuid);
+  try {
+    writeLines(
+      path,
+      parseLines(readText(path)).filter((e) => !gone.has(e.uuid)),
+    );
+  } catch (error) {
+    if (moved) appendFileSync(ledger, readText(applying));
+    throw error;
+  } finally {
+    if (moved) rmSync(applying, { force: true });
+  }
+}
+
 /** A disk spool of events waiting to be sent: JSONL, locked across processes, bounded. */
 export interface Spool {
   readonly path: string;
   /** Appends events, stamping each with the time it was queued (unless it already carries one). */
   append(events: readonly OutgoingEvent[]): void;
   read(): SpooledEvent[];
-  /** Removes delivered (or undeliverable) events by uuid, keeping any appended meanwhile. */
+  /**
+   * Removes delivered (or undeliverable) events by uuid, keeping any appended meanwhile. When the spool cannot
+   * be rewritten now, the uuids go to a delivered ledger that every reader honours (never a resend); throws only
+   * when neither worked.
+   */
   remove(uuids: Iterable<string>): void;
+  /** Takes every event out of the spool at once, for a process that will deliver them itself. */
+  claim(): SpooledEvent[];
   /** Removes events that will never be delivered and counts them in `dropped()`; returns the uuids it removed. */
   discard(uuids: Iterable<string>): string[];
   /** Counts one more delivery attempt for each of these events (made before the attempt, so a crash counts). */
@@ -95,6 +140,8 @@ export interface Spool {
 export interface SpoolOptions {
   /** The clock that stamps `queuedAt` (tests pass a fake one). */
   now?: () => number;
+  /** How long a removal waits for the spool's lock before it records a delivered ledger instead (default 5 s). */
+  lockTimeoutMs?: number;
 }
 
 /** Opens the spool at `path` (nothing is created until something is appended). */
@@ -134,12 +181,24 @@ export function openSpool(path: string, limits: SpoolLimits = DEFAULT_SPOOL_LIMI
     remove(uuids) {
       const gone = new Set(uuids);
       if (gone.size === 0) return;
-      withFileLockSync(path, () =>
-        writeLines(
-          path,
-          readLines(path).filter((e) => !gone.has(e.uuid)),
-        ),
-      );
+      try {
+        withFileLockSync(path, () => rewriteWithout(path, gone), { timeoutMs: options.lockTimeoutMs });
+      } catch (error) {
+        try {
+          mkdirSync(dirname(path), { recursive: true });
+          appendFileSync(ledgerPath(path), `${[...gone].join('\n')}\n`, { mode: 0o600 });
+        } catch {
+          throw error;
+        }
+      }
+    },
+    claim() {
+      return withFileLockSync(path, () => {
+        const events = readLines(path);
+        rmSync(path, { force: true });
+        rmSync(ledgerPath(path), { force: true });
+        return events;
+      });
     },
     discard(uuids) {
       const gone = new Set(uuids);

@@ -9,6 +9,7 @@ import { deliverSpool } from './delivery-pass.js';
 import { openSpool } from './disk-spool.js';
 import type { DetachedSenderConfig } from './sender-launcher.js';
 import { claimSenderSlot, releaseSenderSlot } from './sender-slot.js';
+import { senderTiming } from './sender-timing.js';
 
 async function main(config: DetachedSenderConfig): Promise<void> {
   // The cap timer is deliberately not unref'd: it keeps this process alive through retry pauses.
@@ -19,18 +20,19 @@ async function main(config: DetachedSenderConfig): Promise<void> {
   const traceFile = config.traceFile;
   const logger = createTraceLogger(traceFile !== undefined, (line) => traceFile && appendFileSync(traceFile, line));
   const resolver = config.consent ? createConsentResolver(config.consent.names, config.consent.places) : undefined;
+  const timing = senderTiming(config, Date.now());
   const sender = createPostHogSender({
     host: config.host,
     apiKey: config.apiKey,
-    requestTimeoutMs: config.requestTimeoutMs ?? 5000,
+    requestTimeoutMs: timing.requestTimeoutMs,
     logger,
+    noAttemptAfter: timing.lastStartAt,
     ...(resolver ? { mayAttempt: () => resolver.decide().enabled } : {}),
   });
   const spool = openSpool(config.spoolPath);
   const localLog = config.logPath ? createLocalLog(config.logPath) : undefined;
   const attempted = new Set<string>();
-  // Leave time inside the cap to close connections and release the slot.
-  const deadlineAt = Date.now() + Math.max(0, config.capMs - 1000);
+  const deadlineAt = timing.lastStartAt;
   const untried = () => spool.read().some((event) => !attempted.has(event.uuid));
   // A CLI run appends before it looks for a running sender, and this process releases its slot before it
   // looks at the spool again: so an event appended while we were sending is either seen here or starts a

@@ -8,3 +8,8 @@ export class DeliveryError extends Error {
     this.name = 'DeliveryError';
   }
 }
+
+/** Whether `error` leaves a later attempt a chance: anything but a DeliveryError that says otherwise. */
+export function isRetryableFailure(error: unknown): boolean {
+  return !(error instanceof DeliveryError) || error.retryable;
+}
