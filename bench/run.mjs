@@ -5,6 +5,7 @@ import { cliColdStart } from './cases/cli-cold-start.mjs';
 import { cliStatus } from './cases/cli-status.mjs';
 import { heapGrowth } from './cases/heap-growth.mjs';
 import { importGraph } from './cases/import-graph.mjs';
+import { outage } from './cases/outage.mjs';
 import { spoolDelivery } from './cases/spool-delivery.mjs';
 import { trackThroughput } from './cases/track-throughput.mjs';
 import { explainTrackThroughput } from './cases/track-throughput-explanation.mjs';
@@ -22,6 +23,7 @@ const cases = {
   heapGrowth,
   spoolDelivery,
   webLatency,
+  outage,
 };
 const unknown = only.filter((name) => !Object.hasOwn(cases, name));
 if (unknown.length) throw new Error(`unknown case ${unknown.join(', ')}; cases: ${Object.keys(cases).join(', ')}`);

@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Sink, startSink } from '@elmo/posthog-sink';
-import { updateEnvFile } from '@elmo/telemetry-core/node';
-import { writeDeploymentEnv } from '@elmo/test-support';
+import { auditDelivery, type Sink, startSink } from '@elmo/posthog-sink';
+import { readLocalLog, updateEnvFile } from '@elmo/telemetry-core/node';
+import { waitUntil, writeDeploymentEnv } from '@elmo/test-support';
 import { useTempDir } from '@elmo/test-support/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDeploymentTelemetry, type DeploymentTelemetry } from '../src/deployment/deployment-telemetry.js';
+import { deploymentPaths } from '../src/node/paths.js';
 
 const DEPLOYMENT_ID = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';
 const temp = useTempDir('elmo-deploy-');
@@ -23,6 +24,10 @@ afterEach(async () => {
   running = [];
   await sink.close();
 });
+
+function readLog(): { uuid: string; event: string; status: string; reason?: string }[] {
+  return readLocalLog(deploymentPaths(dir).logFile);
+}
 
 function create(component: 'web' | 'worker' = 'web', env: Record<string, string> = {}, productVersion = '1.0.0') {
   const telemetry = createDeploymentTelemetry({
@@ -150,6 +155,62 @@ describe('deployment telemetry', () => {
       lockedBy: { kind: 'process-env', variable: 'DO_NOT_TRACK' },
     });
     expect(sink.requests).toEqual([]);
+  });
+
+  it('keeps events through an outage, spools what the shutdown deadline cut off, and sends it once after the next start', async () => {
+    sink.setMode('status:503');
+    const first = create('web');
+    first.started();
+    first.featureUsed('brands_created');
+    await first.sendUsage();
+    await waitUntil(() => first.deliveryStatus().failedAttempts > 0, 'a failed send', 5000);
+    expect(first.deliveryStatus().queue.pending).toBe(2);
+    await first.shutdown(500);
+    const spooled = readLog().filter((line) => line.status === 'queued');
+    expect(spooled.map((line) => [line.event, line.reason])).toEqual([
+      ['deployment_started', 'kept for the next start'],
+      ['feature_usage', 'kept for the next start'],
+      ['deployment_stopped', 'kept for the next start'],
+    ]);
+    expect(create('worker').deliveryStatus().spool).toEqual({ pending: 3, capacity: 1000, dropped: 0 });
+
+    sink.setMode('healthy');
+    const second = create('worker');
+    second.started();
+    await waitUntil(() => sink.events.length >= 4, 'the spooled events and the new start', 5000);
+    const audit = auditDelivery(sink.requests);
+    for (const line of spooled) expect(audit.accepted.has(line.uuid), line.event).toBe(true);
+    expect(audit.resentAfterAnswer).toEqual([]);
+    expect(second.deliveryStatus().spool.pending).toBe(0);
+    await second.shutdown(1000);
+    const sentTwice = sink.events.filter((e, i, all) => all.findIndex((o) => o.uuid === e.uuid) !== i);
+    expect(sentTwice).toEqual([]);
+  });
+
+  it('sends the browser’s last page views at shutdown, though the component’s client finishes first', async () => {
+    const telemetry = create('web');
+    telemetry.started();
+    telemetry.apiRequest({ route: '/api/brands', method: 'GET', status: 200, durationMs: 3 });
+    for (let i = 0; i < 3; i += 1) telemetry.browser.track('$pageview', { $pathname: '/' });
+    await telemetry.shutdown(2000);
+    expect(sink.events.filter((e) => e.event === '$pageview')).toHaveLength(3);
+    expect(telemetry.deliveryStatus().spool.pending).toBe(0);
+  });
+
+  it('two processes starting together never both send the spooled events', async () => {
+    sink.setMode('status:503');
+    const first = create('web');
+    first.started();
+    await first.shutdown(300);
+    sink.setMode('healthy');
+    const [web, worker] = [create('web'), create('worker')];
+    web.started();
+    worker.started();
+    await waitUntil(() => sink.events.length >= 3, 'two starts and the spooled events', 5000);
+    await Promise.all([web.shutdown(1000), worker.shutdown(1000)]);
+    const uuids = sink.events.map((e) => e.uuid);
+    expect(new Set(uuids).size).toBe(uuids.length);
+    expect(sink.events.filter((e) => e.event === 'deployment_started')).toHaveLength(3);
   });
 
   it('shuts down within its deadline when the endpoint never answers', async () => {

@@ -10,5 +10,6 @@ export * from './ports.js';
 export * from './queue.js';
 export * from './route-template.js';
 export * from './sanitize.js';
+export * from './shared-sender.js';
 export * from './telemetry.js';
 export * from './truthy.js';

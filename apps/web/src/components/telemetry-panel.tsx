@@ -1,5 +1,6 @@
 import { elmoCatalog } from '@elmo/elmo-telemetry';
 import type { TelemetryPanelState } from '../server/telemetry';
+import { TelemetryDelivery } from './telemetry-delivery';
 import { TelemetrySwitch } from './telemetry-switch';
 
 const STATUS_LABEL: Record<string, string> = {
@@ -15,7 +16,10 @@ const COMMON = new Set(Object.keys(elmoCatalog.common));
 const particular = (properties: Record<string, unknown> | undefined) =>
   Object.fromEntries(Object.entries(properties ?? {}).filter(([key]) => !COMMON.has(key)));
 
-/** The settings page's telemetry section: the switch, the decision and why, what is sent, the latest events. */
+/**
+ * The settings page's telemetry section: the switch, the decision and why, delivery (queue and spool), what is
+ * sent, the latest events.
+ */
 export function TelemetryPanel({ state }: { state: TelemetryPanelState }) {
   return (
     <section className="card" id="telemetry" aria-labelledby="telemetry-heading">
@@ -46,6 +50,7 @@ export function TelemetryPanel({ state }: { state: TelemetryPanelState }) {
           <code>{state.envFile}</code> (<code>DISABLE_TELEMETRY</code>)
         </dd>
       </dl>
+      <TelemetryDelivery delivery={state.delivery} />
       <details>
         <summary>What we send</summary>
         <ul>

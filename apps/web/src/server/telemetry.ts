@@ -1,5 +1,10 @@
 import { API_ROUTES, type ApiRoute, collectedSummary, ELMO, elmoCatalog } from '@elmo/elmo-telemetry';
-import { createDeploymentTelemetry, type DeploymentTelemetry, handleIngest } from '@elmo/elmo-telemetry/deployment';
+import {
+  createDeploymentTelemetry,
+  type DeliveryStatus,
+  type DeploymentTelemetry,
+  handleIngest,
+} from '@elmo/elmo-telemetry/deployment';
 import { deploymentPaths, describeDestination, saveElmoTelemetryChoice } from '@elmo/elmo-telemetry/node';
 import {
   type ConsentLock,
@@ -27,6 +32,8 @@ export interface TelemetryPanelState {
   envFile: string;
   /** Failed writes of the transparency log since this server started, and why the latest failed. */
   logWrites: { failed: number; lastError: string | null };
+  /** The queue and spool bounds, what waits in them and every drop (SPEC §7). */
+  delivery: DeliveryStatus;
   collected: string[];
   neverCollected: string[];
   recent: LogEntry[];
@@ -93,6 +100,7 @@ export function createWebTelemetry(env: WebEnv): WebTelemetry {
         logWrites: (({ failedWrites, lastError }) => ({ failed: failedWrites, lastError: lastError ?? null }))(
           deployment.logStatus(),
         ),
+        delivery: deployment.deliveryStatus(),
         collected: summary.collected,
         neverCollected: summary.neverCollected,
         recent: readLocalLog(paths.logFile, 15).reverse(),
@@ -137,6 +145,12 @@ export function createInertWebTelemetry(hooks: DeploymentTelemetryHooks): WebTel
       destination: describeDestination(undefined),
       envFile: '',
       logWrites: { failed: 0, lastError: null },
+      delivery: {
+        queue: { pending: 0, capacity: 0, dropped: 0 },
+        failedAttempts: 0,
+        refused: 0,
+        spool: { pending: 0, capacity: 0, dropped: 0 },
+      },
       collected: [],
       neverCollected: [],
       recent: [],

@@ -4,6 +4,7 @@ import {
   createTelemetry,
   isUuid,
   type LocalLogStatus,
+  leaseSender,
   type OutgoingEvent,
   type Sender,
   type Telemetry,
@@ -190,15 +191,11 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
       retryBackoffMs: intervals.retryBackoffMs,
       keepUndelivered,
     }) as const;
-  const telemetry = createTelemetry(clientOptions(options.component, sender));
-  // The browser's client shares the sender but never closes it: the component's client does, once.
-  const browser = createTelemetry(
-    clientOptions('browser', {
-      delivery: sender.delivery,
-      send: (events) => sender.send(events),
-      stopRetrying: () => sender.stopRetrying?.(),
-    }),
-  );
+  // One sender for both clients; it closes when the second of them has shut down, so the component's client
+  // finishing first never cuts off the browser's last page views.
+  const [componentSender, browserSender] = leaseSender(sender, 2) as [Sender, Sender];
+  const telemetry = createTelemetry(clientOptions(options.component, componentSender));
+  const browser = createTelemetry(clientOptions('browser', browserSender));
   const aggregates = new UsageAggregates();
   const startedAt = now();
   let heartbeat: ReturnType<typeof setInterval> | undefined;

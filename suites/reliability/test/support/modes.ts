@@ -11,7 +11,10 @@ export type FaultModeId =
   | 'hang'
   | 'refused'
   | 'reset'
-  | 'down-up';
+  | 'down-up'
+  | 'long-outage'
+  | 'stop-in-outage'
+  | 'lost-response';
 
 /** One column of the fault matrix. */
 export interface FaultMode {
@@ -53,7 +56,32 @@ export const FAULT_MODES: readonly FaultMode[] = [
   { id: 'refused', label: 'refused', delivery: 'once' },
   { id: 'reset', label: 'reset', sinkMode: 'reset', delivery: 'once', faulted: (r) => r.outcome === 'reset' },
   { id: 'down-up', label: 'down, then up', delivery: 'once' },
+  // Longer than every retry window: 503 for LONG_OUTAGE_MS after the first failure while the deployment is used.
+  {
+    id: 'long-outage',
+    label: 'long outage (503)',
+    sinkMode: 'status:503',
+    delivery: 'once',
+    faulted: answered(503),
+  },
+  // The port refuses from start to stop; the processes stop during the outage and start again after it.
+  { id: 'stop-in-outage', label: 'stopped in an outage', delivery: 'once' },
+  // PostHog takes the batch but its answer is lost (connection reset after the body was ingested).
+  {
+    id: 'lost-response',
+    label: 'answer lost',
+    sinkMode: { kind: 'lost-response', times: 1 },
+    delivery: 'once',
+    faulted: (r) => r.outcome === 'lost',
+  },
 ];
+
+/** How long the long-outage column keeps failing after the first failed request (several backoff rounds). */
+export const LONG_OUTAGE_MS = 6000;
+
+/** Modes whose fault is a closed port rather than an answer. */
+export const isPortFault = (mode: FaultMode) =>
+  mode.id === 'refused' || mode.id === 'down-up' || mode.id === 'stop-in-outage';
 
 /** The surfaces of the fault matrix (its rows). */
 export const FAULT_SURFACES = ['cli', 'web', 'worker', 'browser'] as const;

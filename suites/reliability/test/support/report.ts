@@ -67,6 +67,11 @@ function faultSection(records: readonly CellRecord[]): string {
       const value = cell(row, mode.id)[0]?.metrics[name];
       return value === undefined ? '—' : String(value);
     });
+  const sum = (rows: string[], name: string) =>
+    FAULT_MODES.map((mode) => {
+      const values = rows.map((row) => cell(row, mode.id)[0]?.metrics[name]).filter((v) => v !== undefined);
+      return values.length === 0 ? '—' : String(values.reduce((n, v) => n + Number(v), 0));
+    });
   const budgets = table(
     ['measured', ...FAULT_MODES.map((m) => m.label)],
     [
@@ -76,7 +81,19 @@ function faultSection(records: readonly CellRecord[]): string {
       ['worker: SIGTERM to exit (ms, budget 3000)', ...metric('worker', 'shutdown ms')],
       ['browser: /ingest answer (ms, budget 1500)', ...metric('browser', 'ingest answer ms')],
       ['web: events tracked / accepted', ...FAULT_MODES.map((m) => pair(cell('web', m.id)[0]))],
+      ['worker: events tracked / accepted', ...FAULT_MODES.map((m) => pair(cell('worker', m.id)[0]))],
       ['CLI: events tracked / accepted', ...FAULT_MODES.map((m) => pair(cell('cli', m.id)[0]))],
+      ['browser: page views taken / delivered', ...metric('browser', 'page views taken / delivered')],
+      ['events lost, web + worker + CLI (0; 400: refused, dropped)', ...sum(['web', 'worker', 'cli'], 'events lost')],
+      [
+        'duplicates: sent again after an answer said accepted (0)',
+        ...sum(['web', 'worker', 'cli'], 'sent again after an answer'),
+      ],
+      [
+        'sent again after an answer that never came (PostHog keeps one per uuid)',
+        ...sum(['web', 'worker', 'cli'], 'sent again after a lost answer'),
+      ],
+      ['web: events kept at the stop, sent after the restart', ...metric('web', 'kept at stop, sent after restart')],
     ],
   );
   return [
@@ -89,16 +106,24 @@ function faultSection(records: readonly CellRecord[]): string {
     '  Exit codes and output equal a healthy run (paths and ids masked); each command takes at most 1.5 s more than',
     '  the same command with `DO_NOT_TRACK=1` (well under the 3 s slow answer and the 5 s request timeout); the',
     '  detached sender exits within its cap (`ELMO_TELEMETRY_SENDER_CAP_MS=4500`); after the sink recovers, one more',
-    '  command delivers every spooled event exactly once (by uuid, from the local log); a 400 drops the events',
-    '  without a retry.',
+    '  command delivers every spooled event (by uuid, from the local log); a 400 drops the events without a retry.',
     '- **web server / worker**: one web + worker pair per mode (each with its own sink), the web app used while the',
-    '  fault lasts; the fault clears inside the retry window (servers keep events in memory only). API answers are',
-    '  unchanged; every event of the running phase arrives exactly once (reconciled with the deployment’s local',
-    '  log); SIGTERM with the fault back on exits 0 within 3 s, printing nothing about telemetry.',
+    '  fault lasts; the fault clears while they run (after the first failure, or after 6 s of 503s in the long',
+    '  outage: several rounds of retries with backoff, the events kept in the bounded queue). API answers are',
+    '  unchanged. SIGTERM with the fault back on exits 0 within 3 s, printing nothing about telemetry; what the',
+    '  2 s deadline could not deliver is spooled in the deployment data folder, and the web app, started again',
+    '  against a recovered endpoint, sends it. Every event of the running phase, the stop and the restart arrives',
+    '  (reconciled with the deployment’s local log by uuid).',
     '- **browser via /ingest**: posthog-js-style gzip bodies POSTed to `/ingest/e/`; /ingest takes them at once',
     '  (200, whatever the destination does) and the server sends the page views through its own delivery path;',
-    '  after the endpoint recovers, each arrives exactly once on posthog-node’s `/batch/` (none for a 400). The',
-    '  healthy cell also drives the real posthog-js in Chromium.',
+    '  after the endpoint recovers, each arrives on posthog-node’s `/batch/` (none for a 400). The healthy cell',
+    '  also drives the real posthog-js in Chromium.',
+    '',
+    '**Exactly once, by uuid.** Every event keeps one uuid from `track()` through queue, spool, retries and',
+    'restarts. The sink records a request whose body was complete even when the client gave up on it (never',
+    'answers, too slow) or its answer was lost, as PostHog would; a client cannot know such a batch arrived, so it',
+    'sends it again with the same uuids, and PostHog keeps one event per uuid. A batch whose answer said it was',
+    'accepted is never sent again: that count ("duplicates") must be 0 in every cell.',
     '',
     table(['surface \\ sink', ...FAULT_MODES.map((m) => m.label)], rows),
     '',

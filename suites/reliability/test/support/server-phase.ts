@@ -1,12 +1,16 @@
 import { waitUntil } from '@elmo/test-support';
-import type { FaultMode } from './modes.js';
+import { type FaultMode, LONG_OUTAGE_MS } from './modes.js';
+
+/** How long the deployment runs with its ports closed before it is stopped in the stop-in-outage column. */
+const STOP_IN_OUTAGE_RUN_MS = 2500;
+
 import type { SwitchableSink } from './switchable-sink.js';
 import { isCapture, sleep } from './wire.js';
 
 // The running phase of a deployment cell: the sinks misbehave from the start, the web app is used, and the
-// fault clears the way it would in life (the endpoint recovers) while the processes keep running. Web and
-// worker keep events in memory only, so recovery has to happen within their retry window (3 attempts over
-// about 1.5 s after a failure, plus the 5 s request timeout for an endpoint that never answers).
+// fault clears the way it would in life (the endpoint recovers) while the processes keep running. Web and worker
+// keep what failed in their bounded queue and try again at later flushes with backoff, so the fault may outlast
+// every retry window (the long-outage column); stopped in an outage, they spool it for the next start.
 
 /** What the running phase observed. */
 export interface ServerPhase {
@@ -41,7 +45,12 @@ export async function useWebApp(webUrl: string): Promise<number[]> {
 const fromSource = (sink: SwitchableSink, source: string, event: string) =>
   sink.events().some((e) => e.event === event && e.properties.source === source);
 
-async function flipWhenFaulted(sink: SwitchableSink, mode: FaultMode, keepMode: boolean): Promise<boolean> {
+async function flipWhenFaulted(
+  sink: SwitchableSink,
+  mode: FaultMode,
+  keepMode: boolean,
+  webUrl: string,
+): Promise<boolean> {
   const faulted = mode.faulted;
   if (!faulted) return false;
   try {
@@ -49,7 +58,14 @@ async function flipWhenFaulted(sink: SwitchableSink, mode: FaultMode, keepMode: 
   } catch {
     return false;
   }
-  // The endpoint recovers right after the first failure: the host's next retry must get through.
+  // The endpoint recovers right after the first failure (the host's next retry must get through), or, in the
+  // long outage, only after several rounds of retries and backoff while the deployment keeps being used.
+  if (mode.id === 'long-outage') {
+    // The deployment is used during the outage too, so new events queue up behind the failed ones.
+    await sleep(LONG_OUTAGE_MS / 2);
+    await fetch(`${webUrl}/api/brands`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+    await sleep(LONG_OUTAGE_MS / 2);
+  }
   if (!keepMode) sink.setMode('healthy');
   return true;
 }
@@ -75,6 +91,13 @@ export async function runServerPhase(
     upAt.worker = await workerUp;
     return { api, faultSeen: { web: false, worker: false }, upAt };
   }
+  if (mode.id === 'stop-in-outage') {
+    // The ports stay closed until after the stop; the restart after recovery delivers. Both processes run
+    // through a few failed flushes first (the worker is ready and has tracked its start).
+    const api = await useWebApp(webUrl);
+    await sleep(STOP_IN_OUTAGE_RUN_MS);
+    return { api, faultSeen: { web: false, worker: false }, upAt };
+  }
   if (mode.id === 'down-up') {
     // Both processes have delivered their start event (so they hold live connections) before the outage.
     await waitUntil(
@@ -95,9 +118,9 @@ export async function runServerPhase(
   const keep = mode.id === '413';
   const [api, web, worker] = await Promise.all([
     useWebApp(webUrl),
-    flipWhenFaulted(sinks.web, mode, keep),
+    flipWhenFaulted(sinks.web, mode, keep, webUrl),
     // The worker only ever sends batches of one event, which a size-conditional 413 lets through.
-    mode.id === '413' ? Promise.resolve(false) : flipWhenFaulted(sinks.worker, mode, keep),
+    mode.id === '413' ? Promise.resolve(false) : flipWhenFaulted(sinks.worker, mode, keep, webUrl),
   ]);
   return { api, faultSeen: { web, worker }, upAt };
 }

@@ -1,4 +1,4 @@
-import type { ReceivedEvent, ReceivedRequest } from '@elmo/posthog-sink';
+import { auditDelivery, type DeliveryAudit, type ReceivedEvent, type ReceivedRequest } from '@elmo/posthog-sink';
 import { readJsonLines } from './json-lines.js';
 
 // Reading what reached the sink: which events a request carried, and whether any arrived twice.
@@ -42,16 +42,30 @@ export function timesSent(sent: readonly string[], uuid: string): number {
   return sent.filter((u) => u === uuid).length;
 }
 
-/** Uuids that were accepted more than once. */
-export function duplicateUuids(events: readonly ReceivedEvent[]): string[] {
-  const seen = new Set<string>();
-  const twice = new Set<string>();
-  for (const event of events) {
-    if (!event.uuid) continue;
-    if (seen.has(event.uuid)) twice.add(event.uuid);
-    seen.add(event.uuid);
-  }
-  return [...twice];
+/**
+ * What reached the sinks, by uuid (see `auditDelivery`): what was accepted, what was sent again after an answer
+ * said it was accepted (a duplicate our code made: must be none), and what was accepted again after an answer
+ * that never came (PostHog deduplicates those by uuid).
+ */
+export function audit(requests: readonly ReceivedRequest[]): DeliveryAudit {
+  return auditDelivery(requests.filter(isCapture));
+}
+
+/** The requests of several sinks in the order they arrived (an audit needs arrival order across sinks). */
+export function inArrivalOrder(...lists: (readonly ReceivedRequest[])[]): ReceivedRequest[] {
+  return lists.flat().sort((a, b) => a.receivedAt - b.receivedAt);
+}
+
+/** Distinct uuids among `events`. */
+export function distinctUuids(events: readonly ReceivedEvent[]): string[] {
+  return [...new Set(events.flatMap((e) => (e.uuid ? [e.uuid] : [])))];
+}
+
+/** The last line per uuid: an event's fate as the log finally tells it (queued, then sent after a restart). */
+export function finalLines(lines: readonly LogLine[]): LogLine[] {
+  const last = new Map<string, LogLine>();
+  for (const line of lines) last.set(line.uuid, line);
+  return [...last.values()];
 }
 
 /** One line of a local transparency log (CLI state folder or deployment data folder). */

@@ -1,10 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { chmodSync, chownSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeDeploymentEnv } from '@elmo/test-support';
+import { deploymentPaths } from '@elmo/elmo-telemetry/node';
+import { openSpool } from '@elmo/telemetry-core/node';
+import { TEST_DEPLOYMENT_ID, writeDeploymentEnv } from '@elmo/test-support';
 import { useTempDir } from '@elmo/test-support/vitest';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTestPglite, type TestDatabase } from '../../../test/support/database';
 import { type RouteCall as Call, callRoute as call } from '../../../test/support/route-calls';
+import { TelemetryDelivery } from '../../components/telemetry-delivery';
 import { readWebEnv } from '../../server/env';
 import { createWebRuntime, provideRuntime } from '../../server/runtime';
 import { createWebTelemetry } from '../../server/telemetry';
@@ -276,6 +282,60 @@ describe('settings switch', () => {
         expect(stats.mode & 0o7777).toBe(0o644);
         if (asRoot) expect([stats.uid, stats.gid]).toEqual([4321, 4321]);
       }
+    } finally {
+      await telemetry.shutdown();
+      vi.unstubAllEnvs();
+      provideRuntime(createWebRuntime({ env: { ...env, internalToken: TOKEN }, database: t.database, hooks }));
+    }
+  });
+});
+
+describe('settings status', () => {
+  const home = useTempDir('elmo-settings-status-');
+
+  it('shows the queue and spool bounds, what waits in them and the drops, as the settings page renders them', async () => {
+    vi.stubEnv('HOME', join(home.path, 'user'));
+    vi.stubEnv('XDG_CONFIG_HOME', join(home.path, 'user', '.config'));
+    const dir = join(home.path, 'deploy');
+    writeDeploymentEnv(dir);
+    // An earlier run's shutdown kept two events for the next start.
+    const spooled = ['deployment_stopped', 'feature_usage'].map((event) => ({
+      uuid: randomUUID(),
+      event,
+      distinctId: TEST_DEPLOYMENT_ID,
+      timestamp: new Date().toISOString(),
+      properties: {},
+    }));
+    openSpool(deploymentPaths(dir).spoolFile).append(spooled);
+    const env = { ...readWebEnv({ ELMO_HOME: dir }), internalToken: TOKEN };
+    const telemetry = createWebTelemetry(env);
+    provideRuntime(createWebRuntime({ env, database: t.database, telemetry }));
+    try {
+      const answer = await call(settingsTelemetryRoute.GET, 'GET');
+      expect(answer.status).toBe(200);
+      expect(answer.body.delivery).toEqual({
+        queue: { pending: 0, capacity: 1000, dropped: 0 },
+        failedAttempts: 0,
+        refused: 0,
+        spool: { pending: 2, capacity: 1000, dropped: 0 },
+      });
+
+      const html = renderToStaticMarkup(createElement(TelemetryDelivery, { delivery: telemetry.panel().delivery }));
+      expect(html).toContain('<h3>Delivery</h3>');
+      expect(html).toContain('<dt>Queue</dt>');
+      expect(html).toContain('0 of 1,000 waiting · 0 dropped (queue full)');
+      expect(html).toContain('<dt>Kept for the next start</dt>');
+      expect(html).toContain('2 of 1,000 · 0 dropped (spool full)');
+      // Retries and refusals are shown only when there are some.
+      expect(html).not.toContain('Retrying');
+      expect(html).not.toContain('Refused');
+      const troubled = renderToStaticMarkup(
+        createElement(TelemetryDelivery, { delivery: { ...answer.body.delivery, failedAttempts: 3, refused: 1 } }),
+      );
+      expect(troubled).toContain('Retrying after 3 failed attempts');
+      expect(troubled).toContain(
+        '<dt>Refused by the endpoint</dt><dd data-testid="telemetry-delivery-refused">1 event</dd>',
+      );
     } finally {
       await telemetry.shutdown();
       vi.unstubAllEnvs();
