@@ -227,6 +227,23 @@ describe('pages of other origins cannot change the app', () => {
     expect(await brandNames()).toEqual([]);
   }, 60_000);
 
+  it('a DNS-rebound name cannot read the app either: every page and API route answers 403', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const rebound = `http://${REBOUND_HOST}:${new URL(appUrl).port}`;
+      const statuses: number[] = [];
+      for (const path of ['/', '/settings', '/api/brands', '/api/settings/telemetry']) {
+        statuses.push((await page.goto(`${rebound}${path}`))?.status() ?? 0);
+      }
+      expect(statuses).toEqual([403, 403, 403, 403]);
+      // The app's own name still works.
+      expect((await page.goto(`${appUrl}/settings`))?.status()).toBe(200);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it('the app’s own settings page still turns telemetry on and off through its switch', async () => {
     const before = readFileSync(envFile, 'utf8');
     const context = await browser.newContext();

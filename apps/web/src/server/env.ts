@@ -45,8 +45,11 @@ const nonEmpty = (value: string | undefined): string | null => (value?.trim() ? 
 /** Loopback, with any port: what a browser on this machine uses to reach the app. */
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
-// `ELMO_ALLOWED_HOSTS=elmo.lan, 192.168.1.5:3000`: names (any port) or name:port; a bare IPv6 gets its brackets.
-const allowedHosts = (value: string | undefined): string[] => {
+/**
+ * Host names this server answers to: loopback plus `ELMO_ALLOWED_HOSTS=elmo.lan, 192.168.1.5:3000` (names with any
+ * port, or name:port; a bare IPv6 gets its brackets).
+ */
+export const allowedHosts = (value: string | undefined): string[] => {
   const extra = (value ?? '')
     .split(',')
     .map((entry) => entry.trim().toLowerCase())

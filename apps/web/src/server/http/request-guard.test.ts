@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readWebEnv } from '../env';
-import { checkRequest, guardRequest, isStateChanging, parseHost, type RefusedCheck } from './request-guard';
+import {
+  checkRequest,
+  foreignHostResponse,
+  guardRequest,
+  isStateChanging,
+  parseHost,
+  type RefusedCheck,
+} from './request-guard';
 
 // The guard alone, table by table: each row changes one header of a request the app's own page would send.
 
@@ -39,9 +46,18 @@ describe('methods', () => {
     expect(isStateChanging(method)).toBe(expected);
   });
 
-  it.each(['GET', 'HEAD', 'OPTIONS'])('lets a cross-site %s through: it changes nothing', (method) => {
-    const foreign = { host: 'attacker.example', origin: 'https://attacker.example', 'sec-fetch-site': 'cross-site' };
+  it.each(['GET', 'HEAD', 'OPTIONS'])('lets a cross-site %s to our own host through: it changes nothing', (method) => {
+    const foreign = { host: '127.0.0.1:1515', origin: 'https://attacker.example', 'sec-fetch-site': 'cross-site' };
     expect(guardRequest(request(foreign, method), { allowedHosts })).toBeNull();
+  });
+
+  it.each(['GET', 'HEAD', 'OPTIONS'])('refuses a %s addressed to a foreign host (DNS rebinding reads)', (method) => {
+    const rebound = { host: 'attacker.example:1515', origin: undefined };
+    expect(guardRequest(request(rebound, method), { allowedHosts })?.status).toBe(403);
+    expect(foreignHostResponse(request(rebound, method), allowedHosts)?.status).toBe(403);
+    expect(
+      foreignHostResponse(request({ host: 'localhost:1515', origin: undefined }, method), allowedHosts),
+    ).toBeNull();
   });
 });
 

@@ -1,9 +1,10 @@
 import { errorResponse, HttpError } from './responses';
 
-// No web page may change this app's state (SPEC §3): a page the user visits can make the browser send a
+// No web page may change this app's state (SPEC §3) or read it: a page the user visits can make the browser send a
 // "simple" cross-site POST (text/plain fetch, an HTML form, sendBeacon) with no CORS preflight, or reach us
-// under its own host name through DNS rebinding. State-changing requests therefore have to prove that they
-// come from the app itself: an allowed Host, no foreign Origin or Sec-Fetch-Site, and a JSON body (which a
+// under its own host name through DNS rebinding, where the same-origin policy lets it read every answer. Every
+// request therefore needs an allowed Host (src/proxy.ts checks it for pages too), and state-changing ones have to
+// prove that they come from the app itself: no foreign Origin or Sec-Fetch-Site, and a JSON body (which a
 // browser sends cross-origin only after a preflight we never grant). Non-browser clients (the worker, curl)
 // send neither Origin nor Sec-Fetch-Site and pass with the right Host and Content-Type.
 
@@ -92,17 +93,26 @@ function mediaType(contentType: string | null): string | null {
   return type ? type : null;
 }
 
+// Every HTTP/1.1 request has a Host; in-process callers without one are judged by the URL they were sent to.
+function requestHost(request: Request): HostAndPort | null {
+  return parseHost(request.headers.get('host') ?? new URL(request.url).host);
+}
+
+/** Whether `request` is addressed to a host this server answers to (the DNS-rebinding check, for every method). */
+export function hasAllowedHost(request: Request, allowedHosts: readonly string[]): boolean {
+  const host = requestHost(request);
+  return host !== null && isAllowedHost(host, allowedHosts);
+}
+
 /**
- * Decides whether `request` may change state: null when it may (or when its method changes nothing), else
- * the first check it failed. Pure: it reads only the request's method and headers.
+ * Decides whether `request` may go on: null when it may, else the first check it failed. Every request needs an
+ * allowed Host; one whose method changes nothing needs no more. Pure: it reads only the method and headers.
  */
 export function checkRequest(request: Request, options: RequestGuardOptions): RequestRefusal | null {
-  if (!isStateChanging(request.method)) return null;
   const refuse = (check: RefusedCheck): RequestRefusal => ({ check, message: MESSAGES[check] });
-
-  // Every HTTP/1.1 request has a Host; in-process callers without one are judged by the URL they were sent to.
-  const host = parseHost(request.headers.get('host') ?? new URL(request.url).host);
+  const host = requestHost(request);
   if (!host || !isAllowedHost(host, options.allowedHosts)) return refuse('host');
+  if (!isStateChanging(request.method)) return null;
 
   const origin = request.headers.get('origin');
   if (origin !== null && !isOwnOrigin(origin, host)) return refuse('origin');
@@ -116,7 +126,13 @@ export function checkRequest(request: Request, options: RequestGuardOptions): Re
   return null;
 }
 
-/** The 403 answer for a request that may not change state, or null when it may go on to its handler. */
+/** The 403 answer for a request addressed to a host this server does not answer to, or null. */
+export function foreignHostResponse(request: Request, allowedHosts: readonly string[]): Response | null {
+  if (hasAllowedHost(request, allowedHosts)) return null;
+  return errorResponse(new HttpError(403, 'forbidden', MESSAGES.host));
+}
+
+/** The 403 answer for a request that may not go on, or null when it may go on to its handler. */
 export function guardRequest(request: Request, options: RequestGuardOptions): Response | null {
   const refusal = checkRequest(request, options);
   return refusal ? errorResponse(new HttpError(403, 'forbidden', refusal.message)) : null;
