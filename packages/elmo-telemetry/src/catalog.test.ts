@@ -10,6 +10,7 @@ describe('elmoCatalog', () => {
         'api_requests',
         'cli_command',
         'cli_init',
+        'deletion_request',
         'deployment_started',
         'deployment_stopped',
         'feature_usage',
@@ -26,9 +27,9 @@ describe('elmoCatalog', () => {
     expect(elmoCatalog.events.api_requests.properties.route.values).toEqual(API_ROUTES);
   });
 
-  it('marks only the newsletter signup as explicit', () => {
+  it('marks only the newsletter signup and the deletion request as explicit', () => {
     const explicit = Object.values(elmoCatalog.events).filter((e) => 'explicit' in e && e.explicit);
-    expect(explicit.map((e) => e.name)).toEqual(['newsletter_signup']);
+    expect(explicit.map((e) => e.name).sort()).toEqual(['deletion_request', 'newsletter_signup']);
   });
 
   it.each([

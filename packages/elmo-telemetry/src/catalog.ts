@@ -87,6 +87,14 @@ export const elmoCatalog = defineCatalog({
       personProperties: { email: { description: 'The email address you typed.', pattern: EMAIL } },
     }),
     defineEvent({
+      name: 'deletion_request',
+      purpose:
+        'You asked to be forgotten (`elmo telemetry disable --forget`, or "Forget this deployment" on the Settings page): keyed by the id being forgotten, so that the maintainers can delete every event of it; the id is replaced afterwards.',
+      version: 1,
+      explicit: true,
+      properties: {},
+    }),
+    defineEvent({
       name: 'install_complete',
       purpose: 'A deployment started for the first time (no version marker in its data folder).',
       version: 1,
