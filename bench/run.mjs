@@ -4,7 +4,9 @@ import { cliBaseline } from './cases/cli-baseline.mjs';
 import { cliColdStart } from './cases/cli-cold-start.mjs';
 import { cliStatus } from './cases/cli-status.mjs';
 import { heapGrowth } from './cases/heap-growth.mjs';
+import { heavyDay } from './cases/heavy-day.mjs';
 import { importGraph } from './cases/import-graph.mjs';
+import { ingestLatency } from './cases/ingest-latency.mjs';
 import { outage } from './cases/outage.mjs';
 import { spoolDelivery } from './cases/spool-delivery.mjs';
 import { trackThroughput } from './cases/track-throughput.mjs';
@@ -23,7 +25,9 @@ const cases = {
   heapGrowth,
   spoolDelivery,
   webLatency,
+  ingestLatency,
   outage,
+  heavyDay,
 };
 const unknown = only.filter((name) => !Object.hasOwn(cases, name));
 if (unknown.length) throw new Error(`unknown case ${unknown.join(', ')}; cases: ${Object.keys(cases).join(', ')}`);

@@ -12,12 +12,12 @@ import { createTempDir, listenOnLoopback, type ManagedProcess, startWeb, writeDe
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@elmo/test-support/browser';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flipTelemetrySwitch } from './settings-switch';
+import { chooseTelemetryMode, shownMode } from './settings-mode';
 
 // SPEC §3, "No web page can change consent", in a real Chromium against the built app: pages of other origins
 // try every request a browser sends without asking the server first (no-cors fetch, HTML forms, sendBeacon),
 // a preflighted JSON fetch, and a DNS-rebound page that talks to the app as its own origin. None may change
-// the deployment .env or create a brand; the app's own settings switch must still work.
+// the deployment .env or create a brand; the app's own settings mode control must still work.
 
 const REBOUND_HOST = 'rebind.test';
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -244,21 +244,20 @@ describe('pages of other origins cannot change the app', () => {
     }
   }, 60_000);
 
-  it('the app’s own settings page still turns telemetry on and off through its switch', async () => {
+  it('the app’s own settings page still turns telemetry on and off through its mode control', async () => {
     const before = readFileSync(envFile, 'utf8');
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
       await page.goto(`${appUrl}/settings`);
-      const telemetrySwitch = page.getByRole('switch', { name: /telemetry/i });
-      expect(await telemetrySwitch.getAttribute('aria-checked')).toBe('false');
-      await flipTelemetrySwitch(page, true);
+      expect(await shownMode(page)).toBe('off');
+      await chooseTelemetryMode(page, 'on');
       const on = readFileSync(envFile, 'utf8');
       expect(on).not.toBe(before);
       expect(on).not.toMatch(/^DISABLE_TELEMETRY=1$/m);
       expect(on).toContain('# test deployment');
 
-      await flipTelemetrySwitch(page, false);
+      await chooseTelemetryMode(page, 'off');
       expect(readFileSync(envFile, 'utf8')).toMatch(/^DISABLE_TELEMETRY=1$/m);
     } finally {
       await context.close();

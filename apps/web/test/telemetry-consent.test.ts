@@ -15,10 +15,10 @@ import { launchChromium } from '@elmo/test-support/browser';
 import { useTempDir } from '@elmo/test-support/vitest';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { flipTelemetrySwitch } from './settings-switch';
+import { chooseTelemetryMode, shownMode } from './settings-mode';
 import { elmoTelemetryStatus } from './support/telemetry';
 
-// Consent in a running deployment (SPEC §3): the settings switch, live withdrawal, an operator's kill switch,
+// Consent in a running deployment (SPEC §3): the settings mode control, live withdrawal, an operator's kill switch,
 // install/update detection, shutdown against a dead endpoint, and the /ingest route as the server runs it.
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -76,7 +76,7 @@ async function activity(page: Page, web: WebServer, name: string): Promise<void>
 }
 
 describe('consent in a running deployment', () => {
-  it('the switch stops web, worker and browser within 5 s, resumes them, and agrees with elmo telemetry status', async () => {
+  it('the mode control stops web, worker and browser within 5 s, resumes them, and agrees with elmo telemetry status', async () => {
     const envFile = writeDeploymentEnv(home.path, sink.url);
     const { web, token } = await deployment();
     const { page, ingestRequests } = await browse();
@@ -87,9 +87,8 @@ describe('consent in a running deployment', () => {
     const cliHome = join(home.path, 'cli-home');
     expect(await elmoTelemetryStatus(home.path, cliHome)).toMatchObject({ enabled: true });
 
-    const telemetrySwitch = page.getByRole('switch', { name: /telemetry/i });
-    expect(await telemetrySwitch.getAttribute('aria-checked')).toBe('true');
-    await flipTelemetrySwitch(page, false);
+    expect(await shownMode(page)).toBe('on');
+    await chooseTelemetryMode(page, 'off');
     expect(readFileSync(envFile, 'utf8')).toMatch(/^DISABLE_TELEMETRY=1$/m);
     expect(readFileSync(envFile, 'utf8')).toContain('# test deployment');
     expect(await elmoTelemetryStatus(home.path, cliHome)).toMatchObject({ enabled: false, source: 'deployment-env' });
@@ -97,7 +96,7 @@ describe('consent in a running deployment', () => {
       /^Off: disabled by DISABLE_TELEMETRY in /,
     );
 
-    // From 5 s after the switch, nothing more arrives from any component.
+    // From 5 s after the choice, nothing more arrives from any component.
     await pause(5000);
     const before = sink.requests.length;
     ingestRequests.length = 0;
@@ -111,7 +110,7 @@ describe('consent in a running deployment', () => {
     expect(await analyticsOn(page)).toBe(false);
 
     // On again: every component sends again.
-    await flipTelemetrySwitch(page, true);
+    await chooseTelemetryMode(page, 'on');
     expect(readFileSync(envFile, 'utf8')).not.toMatch(/DISABLE_TELEMETRY/);
     expect(await elmoTelemetryStatus(home.path, cliHome)).toMatchObject({ enabled: true });
     const resumedFrom = sink.events.length;
@@ -125,14 +124,15 @@ describe('consent in a running deployment', () => {
     expect(await analyticsOn(page)).toBe(true);
   }, 120_000);
 
-  it('an operator’s DO_NOT_TRACK locks the switch, the server refuses a write, and a session sends nothing', async () => {
+  it('an operator’s DO_NOT_TRACK locks the mode control, the server refuses a write, and a session sends nothing', async () => {
     const envFile = writeDeploymentEnv(home.path, sink.url);
     const { web } = await deployment({ DO_NOT_TRACK: '1' });
     const { page, ingestRequests } = await browse();
     await activity(page, web, 'Locked');
-    const telemetrySwitch = page.getByRole('switch', { name: /telemetry/i });
-    expect(await telemetrySwitch.isDisabled()).toBe(true);
-    expect(await telemetrySwitch.getAttribute('aria-checked')).toBe('false');
+    const modes = page.getByRole('radiogroup', { name: /telemetry/i });
+    for (const name of ['On', 'Local only', 'Off'])
+      expect(await modes.getByRole('radio', { name }).isDisabled()).toBe(true);
+    expect(await shownMode(page)).toBe('off');
     expect(await page.locator('#telemetry-locked').textContent()).toContain('DO_NOT_TRACK');
 
     const refused = await fetch(`${web.url}/api/settings/telemetry`, {

@@ -48,6 +48,11 @@ export const acmeCatalog = defineCatalog({
       name: 'acme_command',
       purpose: 'An acme command ran: which one and how long it took.',
       version: 1,
+      owner: '@acme/maintainers',
+      question: 'Which acme commands are used, and how long do they take?',
+      added: '0.1.0',
+      // A usage metric: it stops being sent after this day unless a maintainer renews it.
+      expires: { date: '2027-12-31' },
       properties: {
         command: prop.enum(TRACKED_COMMANDS, 'The command, without its arguments.'),
         duration_ms: prop.durationMs('How long the command took.'),

@@ -1,3 +1,4 @@
+import { eventsExpiringWithin } from '@elmo/telemetry-core';
 import { describe, expect, it } from 'vitest';
 import { elmoCatalog, isValidEmail } from './catalog.js';
 import { API_ROUTES, FEATURE_COUNTERS } from './names.js';
@@ -30,6 +31,26 @@ describe('elmoCatalog', () => {
   it('marks only the newsletter signup and the deletion request as explicit', () => {
     const explicit = Object.values(elmoCatalog.events).filter((e) => 'explicit' in e && e.explicit);
     expect(explicit.map((e) => e.name).sort()).toEqual(['deletion_request', 'newsletter_signup']);
+  });
+
+  it('every event names its owner, the question it answers, the version it was added in and its expiry', () => {
+    for (const event of Object.values(elmoCatalog.events)) {
+      expect(event.owner, event.name).toMatch(/^@[\w.-]+(\/[\w.-]+)?$/);
+      expect(event.question, event.name).toMatch(/\?$/);
+      expect(event.added, event.name).toMatch(/^\d+\.\d+\.\d+$/);
+      if ('never' in event.expires) expect(event.expires.never.length, event.name).toBeGreaterThan(10);
+    }
+  });
+
+  // Glean's rule (SPEC §5), on the real date on purpose: this starts failing 30 days before an expiry nobody renewed.
+  it('no event expires within the next 30 days', () => {
+    const soon = eventsExpiringWithin(elmoCatalog, Date.now(), 30).map(
+      ({ name, owner, date, daysLeft }) =>
+        `${name} (owner ${owner}) expires on ${date}, in ${daysLeft} days: renew it (a later \`expires.date\` in ` +
+        'packages/elmo-telemetry/src/catalog.ts, if its question still needs answering) or let it go (remove the ' +
+        'event and its calls), then run `pnpm docs:telemetry`. After that date it is no longer sent.',
+    );
+    expect(soon, soon.join('\n')).toEqual([]);
   });
 
   it.each([

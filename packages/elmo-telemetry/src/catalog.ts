@@ -10,6 +10,11 @@ import {
 } from './names.js';
 
 const COMPONENTS = ['web', 'worker'] as const;
+// Who answers for Elmo's events (SPEC §5): the maintainers' GitHub team.
+const OWNER = '@elmohq/maintainers';
+// Usage metrics are temporary (Glean's rule): renewed here by a maintainer, or they stop being sent after this day.
+// catalog.test.ts fails 30 days before it, so that the choice is made in time.
+const USAGE_METRICS_EXPIRE = '2027-12-31';
 // A plain address check: enough to refuse typos, never used to decide what else is sent.
 const EMAIL =
   /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/;
@@ -52,6 +57,11 @@ export const elmoCatalog = defineCatalog({
       name: 'cli_command',
       purpose: 'An elmo command ran: which one, how long it took and how it ended.',
       version: 1,
+      owner: OWNER,
+      question:
+        'How many installs run which commands, with which aliases, how long do they take and how often do they fail?',
+      added: '0.1.0',
+      expires: { date: USAGE_METRICS_EXPIRE },
       properties: {
         command: prop.enum(TRACKED_COMMANDS, 'The command, without arguments (`unknown` for a mistyped one).'),
         called_as: prop.enum(
@@ -70,6 +80,11 @@ export const elmoCatalog = defineCatalog({
       name: 'cli_init',
       purpose: '`elmo init` finished: the non-secret choices made.',
       version: 1,
+      owner: OWNER,
+      question:
+        'How often does `elmo init` complete, at which step does it drop off, and which database mode is more common?',
+      added: '0.1.0',
+      expires: { date: USAGE_METRICS_EXPIRE },
       properties: {
         database_mode: prop.enum(['embedded', 'postgres'], 'Embedded database or an existing PostgreSQL.'),
         telemetry_answered: prop.boolean('Whether the telemetry question was answered (rather than defaulted).'),
@@ -82,6 +97,10 @@ export const elmoCatalog = defineCatalog({
       name: 'newsletter_signup',
       purpose: 'You asked for product updates by typing your email in `elmo init` (the one explicit exception).',
       version: 1,
+      owner: OWNER,
+      question: 'Who asked to be emailed product updates?',
+      added: '0.1.0',
+      expires: { never: 'An explicit request, honoured whenever someone makes it; it is not usage data.' },
       explicit: true,
       properties: { source: prop.enum(['cli_init'], 'Where the signup came from.') },
       personProperties: { email: { description: 'The email address you typed.', pattern: EMAIL } },
@@ -91,6 +110,12 @@ export const elmoCatalog = defineCatalog({
       purpose:
         'You asked to be forgotten (`elmo telemetry disable --forget`, or "Forget this deployment" on the Settings page): keyed by the id being forgotten, so that the maintainers can delete every event of it; the id is replaced afterwards.',
       version: 1,
+      owner: OWNER,
+      question: 'Which id’s events must be deleted, because its owner asked to be forgotten?',
+      added: '0.1.0',
+      expires: {
+        never: 'Honouring a request to be forgotten must keep working for as long as any id can have been sent.',
+      },
       explicit: true,
       properties: {},
     }),
@@ -98,24 +123,40 @@ export const elmoCatalog = defineCatalog({
       name: 'install_complete',
       purpose: 'A deployment started for the first time (no version marker in its data folder).',
       version: 1,
+      owner: OWNER,
+      question: 'How many installs and updates are there, per version?',
+      added: '0.1.0',
+      expires: { never: 'A lifecycle event: the count of deployments per version rests on it.' },
       properties: {},
     }),
     defineEvent({
       name: 'update_complete',
       purpose: 'A deployment started with a new Elmo version.',
       version: 1,
+      owner: OWNER,
+      question: 'How many installs and updates are there, per version?',
+      added: '0.1.0',
+      expires: { never: 'A lifecycle event: the count of deployments per version rests on it.' },
       properties: { old_version: prop.version('The version it ran before.') },
     }),
     defineEvent({
       name: 'deployment_started',
       purpose: 'The web app or the worker became ready.',
       version: 1,
+      owner: OWNER,
+      question: 'How many deployments run, and on which versions?',
+      added: '0.1.0',
+      expires: { never: 'A lifecycle event: the count of running deployments rests on it.' },
       properties: { component: prop.enum(COMPONENTS, 'Which component.') },
     }),
     defineEvent({
       name: 'heartbeat',
       purpose: 'Sent every 24 hours while a component runs.',
       version: 1,
+      owner: OWNER,
+      question: 'How many deployments run, on which versions, and how long do long-running ones stay up?',
+      added: '0.1.0',
+      expires: { never: 'A lifecycle event: the count of running deployments and their uptime rest on it.' },
       properties: {
         component: prop.enum(COMPONENTS, 'Which component.'),
         uptime_hours: prop.hours('Hours since the component started.'),
@@ -125,6 +166,10 @@ export const elmoCatalog = defineCatalog({
       name: 'deployment_stopped',
       purpose: 'A component is shutting down.',
       version: 1,
+      owner: OWNER,
+      question: 'How long do long-running deployments stay up?',
+      added: '0.1.0',
+      expires: { never: 'A lifecycle event: uptime rests on it.' },
       properties: {
         component: prop.enum(COMPONENTS, 'Which component.'),
         runtime_hours: prop.hours('Hours it ran.'),
@@ -134,6 +179,10 @@ export const elmoCatalog = defineCatalog({
       name: 'feature_usage',
       purpose: 'How often features were used, counted in memory and sent every 10 minutes and at shutdown.',
       version: 1,
+      owner: OWNER,
+      question: 'How many prompts are tracked across all deployments, and which features are used after a release?',
+      added: '0.1.0',
+      expires: { date: USAGE_METRICS_EXPIRE },
       properties: {
         brands_created: prop.count('Brands created.'),
         prompts_created: prop.count('Prompts created.'),
@@ -149,6 +198,10 @@ export const elmoCatalog = defineCatalog({
       name: 'api_requests',
       purpose: 'Web API use per route template, aggregated with feature_usage (never one event per request).',
       version: 1,
+      owner: OWNER,
+      question: 'Which API routes are used, and how slow are they, by template?',
+      added: '0.1.0',
+      expires: { date: USAGE_METRICS_EXPIRE },
       properties: {
         route: prop.enum(API_ROUTES, 'The route template, e.g. /api/brands/[id]; never the real path or query.'),
         method: prop.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], 'HTTP method.'),
@@ -162,6 +215,10 @@ export const elmoCatalog = defineCatalog({
       name: '$pageview',
       purpose: 'A page of the web app was viewed (sent by the browser through the app’s own /ingest route).',
       version: 1,
+      owner: OWNER,
+      question: 'Which pages of the web app are used after a release?',
+      added: '0.1.0',
+      expires: { date: USAGE_METRICS_EXPIRE },
       properties: { $pathname: prop.enum(PAGE_ROUTES, 'The page template, e.g. /brands/[id]; never the real path.') },
     }),
   ],

@@ -19,10 +19,31 @@ describe('docs/TELEMETRY.md', () => {
     for (const name of Object.keys(elmoCatalog.common)) expect(text).toContain(`| \`${name}\` |`);
   });
 
-  it('names the newsletter as the only exception and says what PostHog may record', () => {
+  it('shows each event’s owner, the question it answers, the version it was added in and its expiry', () => {
     const text = renderDisclosure(elmoCatalog);
-    expect(text).toContain('The one exception: the newsletter signup');
+    for (const event of Object.values(elmoCatalog.events)) {
+      const section = text.slice(text.indexOf(`### \`${event.name}\``)).split('\n### ')[0] ?? '';
+      expect(section).toContain(`- Question it answers: ${event.question}`);
+      expect(section).toContain(`- Owner: ${event.owner}`);
+      expect(section).toContain(`- Added in: ${event.added}`);
+      expect(section).toContain('date' in event.expires ? event.expires.date : `never. ${event.expires.never}`);
+    }
+  });
+
+  it('names the newsletter and the deletion request as the exceptions and says what PostHog may record', () => {
+    const text = renderDisclosure(elmoCatalog);
+    expect(text).toContain('The exceptions: the newsletter signup and the deletion request');
     expect(text).toContain('Discard client IP data');
+  });
+
+  it('says what --forget does, what the maintainers promise to do with a deletion request, and the ephemeral id', () => {
+    const text = renderDisclosure(elmoCatalog);
+    expect(text).toContain('`elmo telemetry disable --forget`');
+    expect(text).toMatch(
+      /within 30 days of receiving a deletion request, delete every event\s+of that id from PostHog/,
+    );
+    expect(text).toContain('`ELMO_TELEMETRY_ID=ephemeral`');
+    expect(text).not.toContain('Person properties set: .');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Catalog, PropertySpec } from '@elmo/telemetry-core';
+import type { Catalog, EventSpec, PropertySpec } from '@elmo/telemetry-core';
 import { ELMO } from './names.js';
 
 function describeKind(spec: PropertySpec): string {
@@ -29,6 +29,20 @@ function propertyTable(properties: Record<string, PropertySpec>): string[] {
   return rows.length === 0
     ? ['_No properties beyond the common ones._']
     : ['| property | values | meaning |', '|---|---|---|', ...rows];
+}
+
+// Who answers for an event, the question it answers and how long it is collected (SPEC §5, §8).
+function governance(event: EventSpec): string[] {
+  const expires =
+    'date' in event.expires
+      ? `${event.expires.date} (not sent after this day unless a maintainer renews it)`
+      : `never. ${event.expires.never}`;
+  return [
+    `- Question it answers: ${event.question}`,
+    `- Owner: ${event.owner}`,
+    `- Added in: ${event.added}`,
+    `- Expires: ${expires}`,
+  ];
 }
 
 /** One line per tracked event, for the `init` prompt and the settings page. */
@@ -81,24 +95,44 @@ export function renderDisclosure(catalog: Catalog): string {
     '',
     '## Events',
     '',
+    'Each event names who answers for it, the question it exists to answer, the Elmo version that added it and',
+    'when it expires. A usage metric is collected until its expiry date and is then no longer sent, unless a',
+    'maintainer renews it (a test fails 30 days before, so that someone decides); an event that never expires',
+    'says why. An expired event is recorded in the local log as dropped (`expired`).',
+    '',
   ];
   for (const event of tracked) {
-    lines.push(`### \`${event.name}\``, '', event.purpose, '', ...propertyTable(event.properties), '');
+    lines.push(
+      `### \`${event.name}\``,
+      '',
+      event.purpose,
+      '',
+      ...governance(event),
+      '',
+      ...propertyTable(event.properties),
+      '',
+    );
   }
   lines.push('## What is never collected', '', ...catalog.neverCollected.map((item) => `- ${item}`), '');
-  lines.push('## The one exception: the newsletter signup', '');
+  lines.push('## The exceptions: the newsletter signup and the deletion request', '');
   for (const event of explicit) {
     lines.push(
       `### \`${event.name}\``,
       '',
       event.purpose,
       '',
+      ...governance(event),
+      '',
       ...propertyTable(event.properties),
       '',
-      `Person properties set: ${Object.keys(event.personProperties ?? {})
-        .map((k) => `\`${k}\``)
-        .join(', ')}.`,
-      '',
+      ...(event.personProperties
+        ? [
+            `Person properties set: ${Object.keys(event.personProperties)
+              .map((k) => `\`${k}\``)
+              .join(', ')}.`,
+            '',
+          ]
+        : []),
     );
   }
   lines.push(
@@ -109,7 +143,27 @@ export function renderDisclosure(catalog: Catalog): string {
     '- telemetry disabled: the event is keyed by the email itself and carries no install id, deployment id,',
     '  session id or any other telemetry property, so it cannot be linked to anything else.',
     '',
-    'This is the only path that ever sends an email, and the only event sent while telemetry is disabled.',
+    'This is the only path that ever sends an email.',
+    '',
+    '### Forgetting',
+    '',
+    `\`${ELMO.binary} telemetry disable --forget\` and the Settings page’s “Forget this deployment” turn telemetry off and send`,
+    'one `deletion_request` event for each id being forgotten (the install id, the deployment id), keyed by that id',
+    'and carrying nothing else: no property, no session id, no other id. It is sent even though telemetry is now',
+    'off, because asking for it is an explicit request, and it is the only other event ever sent while telemetry is',
+    'disabled. Then the id is replaced (the install id is removed and a new one is made only when telemetry is on',
+    'again; the deployment gets a new `DEPLOYMENT_ID`), and events still waiting to be sent under the old id are',
+    'dropped, so nothing sent later links to it.',
+    '',
+    'What the maintainers promise to do with it: within 30 days of receiving a deletion request, delete every event',
+    'of that id from PostHog, and keep nothing about it except the request itself, as the record that it was honoured.',
+    '',
+    '### Anonymous identity: one id per event',
+    '',
+    `\`${ELMO.env.telemetryId}=ephemeral\` (in the environment, or in the deployment \`.env\` for the web app and worker) gives`,
+    'every event a fresh random id and no session id, and stores no install id; the deployment id is not used. No',
+    'two events can then be linked by anything in them. Install and update counts still work: the deployment tells',
+    'them apart from the version marker in its data folder, not from an id.',
     '',
     '## How to opt out',
     '',
@@ -134,6 +188,7 @@ export function renderDisclosure(catalog: Catalog): string {
     `${ELMO.binary} telemetry status     # the decision, its reason, what locks it, both ids, the destination`,
     `${ELMO.binary} telemetry disable    # writes both the user config and the deployment .env`,
     `${ELMO.binary} telemetry enable     # reverses both`,
+    `${ELMO.binary} telemetry local      # record events in the local log only, send nothing`,
     `${ELMO.binary} telemetry log -n 20  # the latest events sent (or that would have been)`,
     '```',
     '',
@@ -143,6 +198,12 @@ export function renderDisclosure(catalog: Catalog): string {
     'environment variable cannot turn telemetry on; it can only turn it off. When telemetry is disabled nothing is',
     'sent, no id is created and no file is written for it. Pending events are dropped, even by a background sender',
     'that is already running: it asks again before every batch and every retry.',
+    '',
+    `Local mode (\`${ELMO.binary} telemetry local\`, \`${ELMO.env.telemetryMode}=local\` in the deployment \`.env\`, or a machine`,
+    'policy of `"local"`) builds every event exactly as it would be sent and writes it to the local log with the',
+    'status `local`, and does nothing else: no request, no background sender, no spool, no id created, posthog-js',
+    'not loaded, and `/ingest` forwards nothing. The web app and worker keep their heartbeat and usage counts in',
+    'this mode, so that the log shows them too; counts made in local mode are never sent when it is turned on.',
     '',
     'No web page can change these settings: the web app refuses every state-changing request that comes from',
     'another site, through a host name that is not its own, or with a body that is not JSON.',

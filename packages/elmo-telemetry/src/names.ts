@@ -14,6 +14,8 @@ export const ELMO = {
     posthogHost: 'ELMO_POSTHOG_HOST',
     posthogKey: 'ELMO_POSTHOG_KEY',
     debug: 'ELMO_TELEMETRY_DEBUG',
+    /** `ephemeral`: a fresh id per event, no session id, nothing stored (SPEC §4); process env or deployment `.env`. */
+    telemetryId: 'ELMO_TELEMETRY_ID',
     logLevel: 'LOG_LEVEL',
     port: 'ELMO_PORT',
   },
@@ -47,6 +49,8 @@ export const CLI_FLAGS = [
   'port',
   'json',
   'lines',
+  'forget',
+  'since',
   'help',
   'version',
 ] as const;

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditDelivery, type Sink, startSink } from '@elmo/posthog-sink';
 import { readLocalLog, updateEnvFile } from '@elmo/telemetry-core/node';
@@ -222,4 +222,149 @@ describe('deployment telemetry', () => {
     await telemetry.shutdown(2000);
     expect(Date.now() - started).toBeLessThan(2300);
   });
+});
+
+// Properties that could link an event to others: none may ride on a deletion request or an ephemeral event's id.
+const LINKING = ['session_id', 'product_version', 'event_version', 'os', 'arch', 'node_version', 'deployment_mode'];
+
+describe('forgetting the deployment (SPEC §6)', () => {
+  const slow = (env: Record<string, string> = {}) => {
+    const telemetry = createDeploymentTelemetry({
+      component: 'web',
+      deploymentDir: dir,
+      homedir: dir,
+      env,
+      productVersion: '1.0.0',
+      intervals: { flushMs: 60_000, consentPollMs: 100 },
+      totals: async () => ({ brands_total: 1, prompts_total: 1 }),
+    });
+    running.push(telemetry);
+    return telemetry;
+  };
+
+  it('sends exactly one deletion_request keyed by the old DEPLOYMENT_ID, replaces the id, turns telemetry off, and sends nothing after it', async () => {
+    const telemetry = slow();
+    telemetry.started();
+    await telemetry.telemetry.flush();
+    await sink.waitForEvents(1);
+    // Queued under the old id and not sent yet: it must never leave.
+    telemetry.telemetry.track('heartbeat', { component: 'web', uptime_hours: 1 });
+    telemetry.browser.track('$pageview', { $pathname: '/' });
+    telemetry.featureUsed('brands_created');
+
+    const result = await telemetry.forget();
+    expect(result.previousId).toBe(DEPLOYMENT_ID);
+    expect(result.newId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(result.newId).not.toBe(DEPLOYMENT_ID);
+    expect(result.requestSent).toBe(true);
+    const env = readFileSync(join(dir, '.env'), 'utf8');
+    expect(env).toContain('# test deployment\n');
+    expect(env).toContain(`ELMO_POSTHOG_HOST=${sink.url}\n`);
+    expect(env).toContain(`DEPLOYMENT_ID=${result.newId}\n`);
+    expect(env).toContain('DISABLE_TELEMETRY=1\n');
+    expect(env).not.toContain(DEPLOYMENT_ID);
+    expect(telemetry.deploymentId()).toBe(result.newId);
+    expect(telemetry.consent()).toMatchObject({ enabled: false, source: 'deployment-env' });
+
+    // Everything a running deployment still does afterwards, and its shutdown, sends nothing.
+    telemetry.featureUsed('prompts_created');
+    telemetry.telemetry.track('heartbeat', { component: 'web', uptime_hours: 2 });
+    telemetry.browser.track('$pageview', { $pathname: '/settings' });
+    await telemetry.sendUsage();
+    await telemetry.shutdown(1000);
+    await new Promise((r) => setTimeout(r, 300));
+
+    expect(sink.events.map((e) => e.event)).toEqual(['deployment_started', 'deletion_request']);
+    const request = sink.events[1];
+    expect(request?.distinctId).toBe(DEPLOYMENT_ID);
+    for (const name of LINKING) expect(request?.properties, name).not.toHaveProperty(name);
+    expect(sink.rawBytes().includes(result.newId)).toBe(false);
+    const log = readLog();
+    expect(log.filter((e) => e.reason === 'forgotten').map((e) => e.event)).toEqual(['heartbeat', '$pageview']);
+    expect(log.filter((e) => e.event === 'deletion_request').map((e) => e.status)).toEqual(['sent']);
+  });
+
+  it('drops what an earlier run kept for the next start, so that nothing of the old id is sent later', async () => {
+    sink.setMode('status:503');
+    const first = slow();
+    first.started();
+    await first.shutdown(300);
+    expect(first.deliveryStatus().spool.pending).toBe(2);
+    sink.setMode('healthy');
+
+    const second = slow();
+    const result = await second.forget();
+    expect(second.deliveryStatus().spool.pending).toBe(0);
+    expect(
+      readLog()
+        .filter((e) => e.reason === 'forgotten')
+        .map((e) => e.event),
+    ).toEqual(['deployment_started', 'deployment_stopped']);
+    // A later start (telemetry now off) sends nothing either.
+    const third = slow();
+    third.started();
+    await third.shutdown(500);
+    const accepted = sink.events.filter((e) => e.event !== 'deployment_started' || e.distinctId !== DEPLOYMENT_ID);
+    expect(accepted.map((e) => [e.event, e.distinctId])).toEqual([['deletion_request', DEPLOYMENT_ID]]);
+    expect(result.previousId).toBe(DEPLOYMENT_ID);
+  });
+
+  it('sends the request even when telemetry was already off, and none when there was no id to forget', async () => {
+    updateEnvFile(join(dir, '.env'), { DISABLE_TELEMETRY: '1' });
+    const off = slow();
+    expect((await off.forget()).requestSent).toBe(true);
+    expect(sink.events.map((e) => [e.event, e.distinctId])).toEqual([['deletion_request', DEPLOYMENT_ID]]);
+
+    writeFileSync(join(dir, '.env'), `ELMO_POSTHOG_HOST=${sink.url}\nELMO_POSTHOG_KEY=phc_test\n`);
+    const none = await slow().forget();
+    expect(none.previousId).toBeUndefined();
+    expect(none.requestSent).toBe(false);
+    expect(readFileSync(join(dir, '.env'), 'utf8')).toContain(`DEPLOYMENT_ID=${none.newId}`);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sink.events).toHaveLength(1);
+  });
+
+  it('refuses a corrupt .env before anything is sent or written', async () => {
+    const telemetry = slow();
+    writeFileSync(join(dir, '.env'), Buffer.from([0x44, 0x00, 0x3d, 0x31]));
+    await expect(telemetry.forget()).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sink.requests).toEqual([]);
+  });
+});
+
+describe('ephemeral identity (ELMO_TELEMETRY_ID=ephemeral, SPEC §4)', () => {
+  it.each([
+    ['the process env', { ELMO_TELEMETRY_ID: 'ephemeral' }, ''],
+    ['the deployment .env', {}, 'ELMO_TELEMETRY_ID=ephemeral\n'],
+  ])(
+    'from %s: a different distinct id per event, no session id, DEPLOYMENT_ID unused, install detection kept',
+    async (_from, env, extra) => {
+      writeDeploymentEnv(dir, sink.url, extra, DEPLOYMENT_ID);
+      mkdirSync(join(dir, 'data'), { recursive: true });
+      for (const round of [1, 2]) {
+        const telemetry = create('web', env);
+        expect(telemetry.ephemeral).toBe(true);
+        telemetry.reportVersion();
+        telemetry.started();
+        telemetry.featureUsed('brands_created');
+        telemetry.browser.track('$pageview', { $pathname: '/' });
+        await telemetry.shutdown(2000);
+        if (round === 1) expect(sink.events.filter((e) => e.event === 'install_complete')).toHaveLength(1);
+      }
+      const events = sink.events;
+      expect(events.map((e) => e.event).sort()).toEqual(
+        [
+          'install_complete',
+          ...['deployment_started', 'feature_usage', '$pageview', 'deployment_stopped'].flatMap((e) => [e, e]),
+        ].sort(),
+      );
+      expect(new Set(events.map((e) => e.distinctId)).size).toBe(events.length);
+      for (const event of events) {
+        expect(event.distinctId).not.toBe(DEPLOYMENT_ID);
+        expect(event.properties, event.event).not.toHaveProperty('session_id');
+      }
+      expect(sink.rawBytes().includes(DEPLOYMENT_ID)).toBe(false);
+    },
+  );
 });

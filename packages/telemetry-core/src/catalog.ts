@@ -22,11 +22,31 @@ type ValueOf<P extends PropertySpec> = P extends { kind: 'enum'; values: readonl
         ? number
         : string;
 
-/** An event declared once: name, purpose, version and its allowed properties. */
+/** A calendar date, `YYYY-MM-DD` (read as UTC). */
+export type IsoDate = `${number}-${number}-${number}`;
+
+/**
+ * When an event stops being sent: after a date, unless a maintainer renews it, or `never`, with the reason
+ * (lifecycle and explicit events). Glean's rule: collection is temporary unless someone says why not.
+ */
+export type EventExpiry = { date: IsoDate } | { never: string };
+
+/** Who answers for an event, and why it exists (SPEC §5). Required on every event. */
+export interface EventGovernance {
+  /** The GitHub handle or team that owns the event, e.g. `@acme/maintainers`. */
+  owner: string;
+  /** The question the event exists to answer. */
+  question: string;
+  /** The product version the event was added in. */
+  added: string;
+  expires: EventExpiry;
+}
+
+/** An event declared once: name, purpose, version, governance and its allowed properties. */
 export interface EventSpec<
   Name extends string = string,
   Props extends Record<string, PropertySpec> = Record<string, PropertySpec>,
-> {
+> extends EventGovernance {
   name: Name;
   purpose: string;
   version: number;
@@ -61,18 +81,80 @@ export type ExplicitName<C extends Catalog> = {
 }[keyof C['events']] &
   string;
 
-/** Declares one event; the literal types are kept so `track` can check names and properties. */
+/**
+ * Declares one event; the literal types are kept so `track` can check names and properties. Its owner, question,
+ * `added` version and expiry are required: an event nobody answers for does not compile.
+ */
 export function defineEvent<
   const Name extends string,
   const Props extends Record<string, PropertySpec>,
   const Extra extends Partial<EventSpec>,
 >(
-  spec: { name: Name; purpose: string; version: number; properties: Props } & Extra,
-): { name: Name; purpose: string; version: number; properties: Props } & Extra {
+  spec: { name: Name; purpose: string; version: number; properties: Props } & EventGovernance & Extra,
+): { name: Name; purpose: string; version: number; properties: Props } & EventGovernance & Extra {
   return spec;
 }
 
-/** Builds a catalog from a list of events, refusing duplicate names. */
+const DAY_MS = 86_400_000;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The time (ms, UTC) from which an event is expired: the start of the day after its `expires.date`, so that it is
+ * still sent on that day. Undefined for an event that never expires.
+ */
+export function expiredFrom(event: Pick<EventSpec, 'expires'>): number | undefined {
+  if (!('date' in event.expires)) return undefined;
+  return Date.parse(`${event.expires.date}T00:00:00.000Z`) + DAY_MS;
+}
+
+/** Whether an event's expiry date is before the UTC date of `now` (an expired event is never sent). */
+export function isExpired(event: Pick<EventSpec, 'expires'>, now: number): boolean {
+  const from = expiredFrom(event);
+  return from !== undefined && now >= from;
+}
+
+/** An event with an expiry date, and the whole days left until it (negative once past). */
+export interface ExpiringEvent {
+  name: string;
+  owner: string;
+  date: IsoDate;
+  daysLeft: number;
+}
+
+/**
+ * The catalog's events that expire within `days` days of `now` (or already have), soonest first: what a
+ * catalog test fails on, so that an expiry is renewed (or the event removed) a month before it takes effect.
+ */
+export function eventsExpiringWithin(catalog: Catalog, now: number, days: number): ExpiringEvent[] {
+  const today = Math.floor(now / DAY_MS) * DAY_MS;
+  const soon: ExpiringEvent[] = [];
+  for (const event of Object.values(catalog.events) as EventSpec[]) {
+    if (!('date' in event.expires)) continue;
+    const daysLeft = Math.round((Date.parse(`${event.expires.date}T00:00:00.000Z`) - today) / DAY_MS);
+    if (daysLeft <= days) soon.push({ name: event.name, owner: event.owner, date: event.expires.date, daysLeft });
+  }
+  return soon.sort((a, b) => a.daysLeft - b.daysLeft);
+}
+
+// Refuses an event whose governance is missing or malformed, at start-up rather than by silently never expiring.
+function checkGovernance(event: EventSpec): void {
+  const problem = (what: string) => new Error(`event "${event.name}": ${what}`);
+  for (const key of ['owner', 'question', 'added'] as const) {
+    if (typeof event[key] !== 'string' || event[key].trim() === '') throw problem(`\`${key}\` is required`);
+  }
+  const expires = event.expires as Partial<Record<'date' | 'never', unknown>> | undefined;
+  if (expires && typeof expires.never === 'string' && !('date' in expires)) {
+    if (expires.never.trim() === '') throw problem('`expires.never` needs the reason it never expires');
+    return;
+  }
+  const date = expires?.date;
+  const ms = typeof date === 'string' && ISO_DATE.test(date) ? Date.parse(`${date}T00:00:00.000Z`) : Number.NaN;
+  // A real calendar day only: 2026-02-30 is refused rather than read as some day in March.
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date)
+    throw problem('`expires` must be `{ date: "YYYY-MM-DD" }` or `{ never: "<reason>" }`');
+}
+
+/** Builds a catalog from a list of events, refusing duplicate names and missing or malformed governance. */
 export function defineCatalog<const Events extends readonly EventSpec[]>(spec: {
   consentVersion: number;
   common: Record<string, PropertySpec>;
@@ -82,6 +164,7 @@ export function defineCatalog<const Events extends readonly EventSpec[]>(spec: {
   const events: Record<string, EventSpec> = {};
   for (const event of spec.events) {
     if (events[event.name]) throw new Error(`event "${event.name}" is declared twice in the catalog`);
+    checkGovernance(event);
     events[event.name] = event;
   }
   return {

@@ -4,7 +4,7 @@ import type { TraceGuard } from './trace-guard.js';
 
 /** Reads consent, notices when its answer changes, and tells whoever listens. */
 export interface ConsentWatcher {
-  /** Reads consent now; an unreadable consent counts as disabled. A change of `enabled` is announced. */
+  /** Reads consent now; an unreadable consent counts as disabled. A change of `enabled` or `mode` is announced. */
   read(): ConsentDecision;
   /** Adds a listener called whenever a read gives a different answer; returns its remover. */
   onChange(listener: (decision: ConsentDecision) => void): () => void;
@@ -33,9 +33,11 @@ export function createConsentWatcher(options: {
       decision = consentUnavailable('disabled because consent could not be read');
       logger.trace('telemetry: consent could not be read', { error: String(error) });
     }
-    if (lastDecision && lastDecision.enabled !== decision.enabled) {
+    // A change of mode is announced too (local ↔ off keeps `enabled` false but changes what is recorded).
+    const previous = lastDecision;
+    if (previous && (previous.enabled !== decision.enabled || previous.mode !== decision.mode)) {
       lastDecision = decision;
-      if (!decision.enabled) options.onWithdrawn();
+      if (previous.enabled && !decision.enabled) options.onWithdrawn();
       for (const listener of listeners) guard('consent listener', () => listener(decision));
     }
     lastDecision = decision;

@@ -2,7 +2,7 @@ export * from './catalog.js';
 export * from './consent.js';
 export * from './delivery-error.js';
 export * from './envelope.js';
-export type { ExplicitSubmission } from './explicit-submission.js';
+export type { ExplicitSubmission, KeyedSubmission, PersonSubmission } from './explicit-submission.js';
 export * from './flag-names.js';
 export * from './identity.js';
 export * from './local-only-sender.js';

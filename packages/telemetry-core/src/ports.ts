@@ -14,8 +14,11 @@ export interface Sender {
   close?(): Promise<void>;
 }
 
-/** What became of an event, as the local transparency log records it. */
-export type LogStatus = 'queued' | 'sent' | 'dropped' | 'preview' | 'local-only';
+/**
+ * What became of an event, as the local transparency log records it: `local` is an event tracked in local mode
+ * (SPEC §3: recorded here only, never queued or sent); `local-only` one accepted while no destination is set.
+ */
+export type LogStatus = 'queued' | 'sent' | 'dropped' | 'preview' | 'local' | 'local-only';
 
 /** One line of the local transparency log. */
 export interface LogEntry {

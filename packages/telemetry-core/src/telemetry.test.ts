@@ -10,6 +10,13 @@ import { createMemorySender } from './testing/memory-sender.js';
 import { testCatalog } from './testing/test-catalog.js';
 
 const SESSION = '11111111-1111-4111-8111-111111111111';
+const CONSENT_LOCAL: ConsentDecision = {
+  enabled: false,
+  mode: 'local',
+  source: 'user-config',
+  reason: 'set to local only (nothing is sent) by your choice in config.json',
+  lockedBy: null,
+};
 
 function setup(overrides: Partial<TelemetryOptions<typeof testCatalog>> = {}) {
   let consent = CONSENT_ON;
@@ -84,6 +91,72 @@ describe('createTelemetry', () => {
     expect(log).toEqual([]);
   });
 
+  it('local mode builds each event as for on and records it as local: no identity, nothing queued or sent', async () => {
+    const { telemetry, sender, identity, log, setConsent } = setup();
+    setConsent(CONSENT_LOCAL);
+    telemetry.track('cmd', { command: 'init', duration_ms: 5.4, nope: 1 } as never);
+    expect(telemetry.status().queued).toBe(0);
+    await telemetry.flush();
+    await telemetry.shutdown();
+    expect(identity).not.toHaveBeenCalled();
+    expect(sender.batches).toEqual([]);
+    expect(log).toEqual<LogEntry[]>([
+      {
+        time: '2026-01-02T03:04:05.000Z',
+        uuid: '00000000-0000-4000-8000-000000000001',
+        event: 'cmd',
+        status: 'local',
+        reason: undefined,
+        properties: {
+          event_version: 2,
+          product_version: '1.0.0',
+          source: 'cli',
+          session_id: SESSION,
+          command: 'init',
+          duration_ms: 5,
+        },
+      },
+    ]);
+    expect(JSON.stringify(log)).not.toContain('install-1');
+    expect(telemetry.status().droppedProperties).toBe(1);
+  });
+
+  it('a switch from on to local drops the queue; from local to on or off behaves as those modes do', async () => {
+    const { telemetry, sender, identity, log, setConsent } = setup();
+    telemetry.track('cmd', { command: 'init' });
+    setConsent(CONSENT_LOCAL);
+    telemetry.track('cmd', { command: 'start' });
+    await telemetry.flush();
+    expect(sender.batches).toEqual([]);
+    expect(log.map((e) => [e.uuid.slice(-1), e.status, e.reason])).toEqual([
+      ['1', 'dropped', 'consent withdrawn'],
+      ['2', 'local', undefined],
+    ]);
+    setConsent(CONSENT_OFF);
+    telemetry.track('cmd');
+    expect(log).toHaveLength(2);
+    setConsent(CONSENT_ON);
+    telemetry.track('cmd');
+    await telemetry.flush();
+    // Asked for the first event (on) and the last (on again), never in local or off mode.
+    expect(identity).toHaveBeenCalledTimes(2);
+    expect(sender.events.map((e) => [e.uuid.slice(-1), e.distinctId])).toEqual([['3', 'install-1']]);
+  });
+
+  it('announces a change of mode to listeners even when enabled stays false', () => {
+    const { telemetry, setConsent } = setup();
+    const modes: string[] = [];
+    telemetry.onConsentChange((d) => modes.push(d.mode));
+    telemetry.track('cmd');
+    setConsent(CONSENT_LOCAL);
+    telemetry.track('cmd');
+    setConsent(CONSENT_OFF);
+    telemetry.track('cmd');
+    setConsent(CONSENT_ON);
+    telemetry.track('cmd');
+    expect(modes).toEqual(['local', 'off', 'on']);
+  });
+
   it('drops the queue when consent is withdrawn between track and flush', async () => {
     const { telemetry, sender, log, setConsent } = setup();
     telemetry.track('cmd', { command: 'init' });
@@ -104,6 +177,17 @@ describe('createTelemetry', () => {
     expect(first).toMatch(/^[0-9a-f-]{36}$/);
     expect(second).toMatch(/^[0-9a-f-]{36}$/);
     expect(first).not.toBe(second);
+  });
+
+  it('sends no session_id when the session id is undefined (ephemeral identity)', async () => {
+    const { telemetry, sender } = setup({ identity: ephemeralIdentity(), sessionId: undefined });
+    telemetry.track('cmd', { command: 'init' });
+    telemetry.track('cmd', { command: 'start' });
+    await telemetry.submitExplicit('signup', { set: { email: 'a@example.com' }, distinctIdWhenDisabled: 'x' });
+    await telemetry.flush();
+    expect(sender.events).toHaveLength(3);
+    for (const event of sender.events) expect(event.properties).not.toHaveProperty('session_id');
+    expect(new Set(sender.events.map((e) => e.distinctId)).size).toBe(3);
   });
 
   it('sends nothing without an identity', async () => {
@@ -168,6 +252,45 @@ describe('createTelemetry', () => {
     expect(identity).not.toHaveBeenCalled();
     expect(sender.events[0]).toMatchObject({ distinctId: 'a@example.com' });
     expect(sender.events[0]?.properties).toEqual({ source: 'cli_init', $set: { email: 'a@example.com' } });
+  });
+
+  it('keys a keyed submission by its id alone, whatever consent says, with nothing else on it', async () => {
+    for (const consent of [CONSENT_ON, CONSENT_OFF, CONSENT_LOCAL]) {
+      const { telemetry, sender, identity, log, setConsent } = setup();
+      setConsent(consent);
+      expect(await telemetry.submitExplicit('forget', { keyedBy: 'old-id' })).toBe(true);
+      expect(identity).not.toHaveBeenCalled();
+      expect(sender.events).toEqual([
+        {
+          uuid: '00000000-0000-4000-8000-000000000001',
+          event: 'forget',
+          distinctId: 'old-id',
+          timestamp: '2026-01-02T03:04:05.000Z',
+          properties: {},
+        },
+      ]);
+      expect(log.map((e) => [e.event, e.status])).toEqual([['forget', 'sent']]);
+    }
+  });
+
+  it('refuses a keyed submission for an event that sets person properties, or without an id', async () => {
+    const { telemetry, sender } = setup();
+    expect(await telemetry.submitExplicit('signup', { keyedBy: 'old-id' })).toBe(false);
+    expect(await telemetry.submitExplicit('forget', { keyedBy: '' })).toBe(false);
+    expect(sender.batches).toEqual([]);
+  });
+
+  it('discard drops what is queued, logged with its reason, and nothing of it is sent', async () => {
+    const { telemetry, sender, log } = setup();
+    telemetry.track('cmd');
+    telemetry.track('cmd');
+    expect(telemetry.discard('forgotten')).toBe(2);
+    await telemetry.flush();
+    expect(sender.batches).toEqual([]);
+    expect(log.map((e) => [e.status, e.reason])).toEqual([
+      ['dropped', 'forgotten'],
+      ['dropped', 'forgotten'],
+    ]);
   });
 
   it('refuses an explicit submission whose person properties do not validate', async () => {

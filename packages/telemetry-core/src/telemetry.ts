@@ -1,4 +1,11 @@
-import type { Catalog, EventSpec, ExplicitName, PropsOf, TrackedName } from './catalog.js';
+import {
+  type Catalog,
+  type EventSpec,
+  type ExplicitName,
+  expiredFrom,
+  type PropsOf,
+  type TrackedName,
+} from './catalog.js';
 import type { ConsentDecision } from './consent.js';
 import { createConsentWatcher } from './consent-watcher.js';
 import { isRetryableFailure } from './delivery-error.js';
@@ -21,7 +28,11 @@ export interface TelemetryOptions<C extends Catalog> {
   sender: Sender;
   /** Common properties (version, os, …), checked against the catalog's common properties once. */
   common: Record<string, unknown>;
-  sessionId: string;
+  /**
+   * One id per process, sent as `session_id` on every event; undefined sends none (ephemeral identity, SPEC §4:
+   * nothing may link two events).
+   */
+  sessionId: string | undefined;
   now?: () => number;
   uuid?: () => string;
   logger?: TraceLogger;
@@ -57,6 +68,8 @@ export interface TelemetryStatus {
   droppedByCapacity: number;
   droppedByConsent: number;
   droppedProperties: number;
+  /** Events not sent because their catalog entry had expired (SPEC §5); each is logged as dropped, `expired`. */
+  droppedExpired: number;
   /** The queue's capacity (its bound). */
   capacity: number;
   /** Events the endpoint refused for good (400 and the like): dropped, never retried. */
@@ -77,6 +90,8 @@ export interface Telemetry<C extends Catalog> {
    * can deduplicate a resend. Dropped and logged while consent is withdrawn.
    */
   restore(events: readonly OutgoingEvent[]): void;
+  /** Drops every queued event, logged as dropped with `reason` (an id being forgotten, say); returns how many. */
+  discard(reason: string): number;
   /** Stops timers, sends what is queued, and gives up at the deadline (default 2 s). Never rejects. */
   shutdown(deadlineMs?: number): Promise<void>;
   status(): TelemetryStatus;
@@ -98,9 +113,23 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
   const events = options.catalog.events as Record<string, EventSpec>;
   const queue = new BoundedQueue<OutgoingEvent>(options.maxQueueSize ?? 1000);
   const common = sanitizeProperties(options.catalog.common, options.common).properties;
-  // Built once: every tracked event starts from the common properties and this process's session id.
-  const base = { ...common, session_id: options.sessionId };
-  const counters = { sent: 0, failed: 0, droppedByConsent: 0, droppedProperties: 0, refused: 0, kept: 0 };
+  // Built once: every tracked event starts from the common properties and this process's session id, if any.
+  const base = options.sessionId === undefined ? { ...common } : { ...common, session_id: options.sessionId };
+  const counters = {
+    sent: 0,
+    failed: 0,
+    droppedByConsent: 0,
+    droppedProperties: 0,
+    droppedExpired: 0,
+    refused: 0,
+    kept: 0,
+  };
+  // When each dated event expires, worked out once so that `track` only compares two numbers.
+  const expiresAt = new Map<string, number>();
+  for (const spec of Object.values(events)) {
+    const at = expiredFrom(spec);
+    if (at !== undefined) expiresAt.set(spec.name, at);
+  }
   const intervalMs = options.flushIntervalMs ?? 30_000;
   const backoffMs = options.retryBackoffMs ?? 1000;
   const recorder = createLocalLogRecorder({ localLog: options.localLog, now, guard });
@@ -115,6 +144,7 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     counters.droppedByConsent += dropped.length;
     recorder.record(dropped, 'dropped', reason);
     if (dropped.length) logger.trace('telemetry: queue dropped', { count: dropped.length, reason });
+    return dropped.length;
   };
 
   const consent = createConsentWatcher({
@@ -187,7 +217,10 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     intervalMs,
     flushOnce: async () => {
       if (queue.size === 0) return;
-      if (!consent.read().enabled) return dropQueue('consent withdrawn');
+      if (!consent.read().enabled) {
+        dropQueue('consent withdrawn');
+        return;
+      }
       // Backing off after a failure: the flush that comes due after the pause tries again (not at shutdown).
       if (!closed && now() < retryAt) return scheduler.schedule(retryAt - now());
       while (queue.size > 0) {
@@ -216,23 +249,44 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
   const track: Telemetry<C>['track'] = (name, properties) => {
     if (closed) return;
     guard('track', () => {
-      if (!consent.read().enabled) return;
+      const decision = consent.read();
+      const local = !decision.enabled && decision.mode === 'local';
+      if (!decision.enabled && !local) return;
       const spec = events[name];
       if (!spec || spec.explicit) return logger.trace('telemetry: not a tracked event', { event: String(name) });
       const { properties: own, dropped } = sanitizeEvent(spec, (properties ?? {}) as Record<string, unknown>);
       counters.droppedProperties += dropped.length;
       if (dropped.length) logger.trace('telemetry: properties dropped', { event: name, dropped });
-      const distinctId = options.identity();
-      if (!distinctId) return logger.trace('telemetry: no identity, nothing sent', { event: name });
-      enqueue(
-        buildEnvelope({
+      const eventProperties = Object.assign({ event_version: spec.version }, base, own);
+      // An expired event (SPEC §5) is never queued, sent or kept local: it is logged as dropped, with the reason,
+      // and identity is not asked for.
+      if (now() >= (expiresAt.get(name) ?? Number.POSITIVE_INFINITY)) {
+        counters.droppedExpired += 1;
+        logger.trace('telemetry: event expired, not sent', { event: name });
+        const event = buildEnvelope({
           uuid: uuid(),
           event: name,
-          distinctId,
+          distinctId: '',
           now: now(),
-          properties: Object.assign({ event_version: spec.version }, base, own),
-        }),
-      );
+          properties: eventProperties,
+        });
+        return recorder.record([event], 'dropped', 'expired');
+      }
+      // Local mode (SPEC §3): the event is built exactly as it would be sent and recorded in the local log only.
+      // No identity is asked for, so no id is ever created; the empty distinct id never leaves this function.
+      if (local) {
+        const event = buildEnvelope({
+          uuid: uuid(),
+          event: name,
+          distinctId: '',
+          now: now(),
+          properties: eventProperties,
+        });
+        return recorder.record([event], 'local');
+      }
+      const distinctId = options.identity();
+      if (!distinctId) return logger.trace('telemetry: no identity, nothing sent', { event: name });
+      enqueue(buildEnvelope({ uuid: uuid(), event: name, distinctId, now: now(), properties: eventProperties }));
     });
   };
 
@@ -295,6 +349,11 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     submitExplicit: (name, submission) => submitExplicit(name, submission),
     flush: scheduler.flush,
     restore,
+    discard: (reason) => {
+      const count = dropQueue(reason);
+      recorder.flush();
+      return count;
+    },
     shutdown,
     status: () => ({
       consent: consent.read(),

@@ -64,7 +64,7 @@ export function readStatus(context: CommandContext, options: StatusOptions): Sta
 }
 
 function formatStatus(report: StatusReport): string[] {
-  const telemetry = `${report.telemetry.enabled ? 'on' : 'off'} (${report.telemetry.reason}; see \`elmo telemetry status\`)`;
+  const telemetry = `${report.telemetry.mode} (${report.telemetry.reason}; see \`elmo telemetry status\`)`;
   if (!report.exists) {
     return [`Deployment: none in ${report.dir}`, `Telemetry:  ${telemetry}`, 'Run `elmo init` to create one.'];
   }

@@ -1,5 +1,5 @@
 import { ELMO } from '@elmo/elmo-telemetry';
-import { describeDestination, resolveDestination } from '@elmo/elmo-telemetry/node';
+import { describeDestination, isEphemeralIdentity, resolveDestination } from '@elmo/elmo-telemetry/node';
 import {
   type ConsentLock,
   type ConsentSourceKind,
@@ -31,6 +31,8 @@ export interface TelemetryStatusReport {
   lockedBy: ConsentLock | null;
   installId: string | null;
   deploymentId: string | null;
+  /** `ephemeral` (ELMO_TELEMETRY_ID=ephemeral): a fresh id per event, no session id, no install id stored. */
+  identity: 'persistent' | 'ephemeral';
   configPath: string;
   configState: string;
   envPath: string;
@@ -67,6 +69,7 @@ export function readTelemetryStatus(context: CommandContext, options: { dir?: st
     lockedBy: snapshot.decision.lockedBy,
     installId: isUuid(installId) ? installId : null,
     deploymentId: deploymentId ? deploymentId : null,
+    identity: isEphemeralIdentity(deps.env) ? 'ephemeral' : 'persistent',
     configPath: snapshot.paths.configFile,
     configState: stateOf(snapshot.paths.configFile, snapshot.config),
     envPath: snapshot.envPath,
@@ -87,12 +90,15 @@ function formatReport(report: TelemetryStatusReport): string[] {
     ? ['Turn it off:  elmo telemetry disable   (or DO_NOT_TRACK=1 for one command)']
     : lock && lock.kind !== 'user-config'
       ? [`Turn it on:   change ${describeLock(lock, ENABLE)}; an environment variable can only turn telemetry off`]
-      : [`Turn it on:   ${ENABLE}`];
+      : [`Turn it on:   ${ENABLE}`, ...(report.mode === 'local' ? ['Turn it off:  elmo telemetry disable'] : [])];
   return [
     `Telemetry: ${report.enabled ? 'enabled' : report.mode === 'local' ? 'local only' : 'disabled'}`,
     `  why:            ${report.reason} [source: ${report.source}]`,
     ...(lock ? [`  locked by:      ${describeLock(lock, ENABLE)}`] : []),
-    `  install id:     ${report.installId ? maskId(report.installId) : 'none (created with the first event sent)'}`,
+    ...(report.identity === 'ephemeral'
+      ? ['  identity:       ephemeral (ELMO_TELEMETRY_ID): a fresh id per event, no session id, no install id stored']
+      : []),
+    `  install id:     ${report.installId ? maskId(report.installId) : report.identity === 'ephemeral' ? 'none (not used: ephemeral identity)' : 'none (created with the first event sent)'}`,
     `  deployment id:  ${report.deploymentId ? maskId(report.deploymentId) : 'none (no DEPLOYMENT_ID in the deployment .env)'}`,
     `  user config:    ${report.configPath} (${report.configState})`,
     `  deployment:     ${report.envPath} (${report.envState})`,

@@ -1,17 +1,20 @@
 import { openSpool } from '@elmo/telemetry-core/node';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { type CommandContext, dirOption, printLines } from '../command-context.js';
 import { deploymentDirFor } from '../deployment/deployment.js';
 import { readConsentSnapshot } from '../telemetry/consent-snapshot.js';
 import { assertWritable, describeChange, saveChoice } from '../telemetry/telemetry-choice.js';
+import { findForgetTargets, forgetIds } from './telemetry-forget.js';
 
 /** Options of `elmo telemetry enable|disable`. */
 export interface TelemetryToggleOptions {
   dir?: string;
+  /** `disable --forget`: also ask for every event of the install and deployment ids to be deleted (SPEC §6). */
+  forget?: boolean;
 }
 
-// SPEC §3: events queued but not yet sent are dropped when consent is withdrawn.
-function dropPending(spoolFile: string): number {
+// SPEC §3: events queued but not yet sent are dropped when consent is withdrawn (also by `telemetry local`).
+export function dropPending(spoolFile: string): number {
   const spool = openSpool(spoolFile);
   const pending = spool.read();
   spool.remove(pending.map((event) => event.uuid));
@@ -41,6 +44,8 @@ export async function runTelemetryToggle(
     { userConfigFile: before.paths.configFile, ...(hasDeployment ? { deploymentEnvFile: before.envPath } : {}) },
     rerun,
   );
+  // Read before any write, so the request names the ids being forgotten.
+  const forgetting = !enabled && options.forget ? findForgetTargets(before.paths.configFile, dir) : undefined;
   const dropped = enabled ? 0 : dropPending(before.paths.spoolFile);
 
   const after = readConsentSnapshot(deps, dir).decision;
@@ -49,12 +54,13 @@ export async function runTelemetryToggle(
   if (dropped > 0)
     lines.push(`  dropped ${dropped} unsent event${dropped === 1 ? '' : 's'} (${before.paths.spoolFile})`);
   if (enabled && !after.enabled) lines.push(`Telemetry is still off: ${after.reason}.`);
+  if (forgetting) lines.push(...(await forgetIds(context, forgetting, dir)));
   printLines(deps, lines);
 }
 
 /** Declares `elmo telemetry enable` or `elmo telemetry disable`. */
 export function makeTelemetryToggleCommand(context: CommandContext, enabled: boolean): Command {
-  return new Command(enabled ? 'enable' : 'disable')
+  const command = new Command(enabled ? 'enable' : 'disable')
     .description(
       enabled
         ? 'Turn telemetry on (user config and deployment .env)'
@@ -62,4 +68,19 @@ export function makeTelemetryToggleCommand(context: CommandContext, enabled: boo
     )
     .addOption(dirOption())
     .action((options: TelemetryToggleOptions) => runTelemetryToggle(context, enabled, options));
+  if (enabled) return command;
+  return command
+    .addOption(new Option('--forget', 'also replace both ids and send one deletion request for each old id'))
+    .addHelpText('after', FORGET_HELP);
 }
+
+const FORGET_HELP = `
+--forget sends one deletion_request event per id (install id, deployment id), keyed by that id and carrying
+nothing else, even though telemetry is now off; the maintainers then delete every event of those ids. The ids
+are replaced, so nothing sent later links to them.
+
+Examples:
+  $ elmo telemetry disable                     off for the CLI and the deployment in ~/.elmo
+  $ elmo telemetry disable --forget            off, and ask for what was sent to be deleted
+  $ elmo telemetry disable --forget --dir ./my-elmo
+`;

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { CommandContext } from '../command-context.js';
+import { makeTelemetryLocalCommand } from './telemetry-local.js';
 import { makeTelemetryLogCommand } from './telemetry-log.js';
 import { makeResetIdCommand } from './telemetry-reset-id.js';
 import { makeTelemetryStatusCommand } from './telemetry-status.js';
@@ -11,6 +12,7 @@ export function makeTelemetryCommand(context: CommandContext): Command {
     .description('Show or change what anonymous telemetry elmo sends')
     .addCommand(makeTelemetryStatusCommand(context))
     .addCommand(makeTelemetryToggleCommand(context, true))
+    .addCommand(makeTelemetryLocalCommand(context))
     .addCommand(makeTelemetryToggleCommand(context, false))
     .addCommand(makeTelemetryLogCommand(context))
     .addCommand(makeResetIdCommand(context))
@@ -20,6 +22,7 @@ export function makeTelemetryCommand(context: CommandContext): Command {
 Examples:
   $ elmo telemetry status --json     the decision, its reason and both ids, for scripts
   $ elmo telemetry disable           off for the CLI and the deployment in ~/.elmo
+  $ elmo telemetry local             record events in the local log only, send nothing
   $ elmo telemetry log -n 5          the last five events sent (or that would have been)
 `,
     );

@@ -5,6 +5,7 @@ import {
   createPreviewPrinter,
   type Destination,
   ELMO_CONSENT_NAMES,
+  isEphemeralIdentity,
   isPreviewMode,
   isTraceMode,
   resolveDestination,
@@ -82,7 +83,11 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
   const consent = () => resolver.decide();
   const snapshot = () => snapshotOf(resolver, paths);
 
+  // Ephemeral (SPEC §4): a fresh id per event, no session id, and no install id created or stored.
+  const ephemeral = isEphemeralIdentity(deps.env);
+
   const identity = (): string | undefined => {
+    if (ephemeral) return deps.uuid();
     try {
       installId ??= ensureInstallId(paths.configFile, ELMO.configKeys.installId, deps.uuid);
       return installId;
@@ -119,7 +124,7 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
       identity,
       sender: createSender(),
       common: commonProperties({ source: 'cli', productVersion: deps.productVersion }),
-      sessionId: deps.uuid(),
+      sessionId: ephemeral ? undefined : deps.uuid(),
       now: deps.now,
       uuid: deps.uuid,
       logger,

@@ -1,15 +1,20 @@
 import { elmoCatalog } from '@elmo/elmo-telemetry';
 import type { TelemetryPanelState } from '../server/telemetry';
+import { ForgetDeployment } from './forget-deployment';
+import { TelemetryChart } from './telemetry-chart';
 import { TelemetryDelivery } from './telemetry-delivery';
-import { TelemetrySwitch } from './telemetry-switch';
+import { TelemetryModeControl } from './telemetry-mode';
 
 const STATUS_LABEL: Record<string, string> = {
   sent: 'sent',
   queued: 'queued',
   dropped: 'dropped',
   preview: 'preview (not sent)',
-  'local-only': 'kept local',
+  local: 'kept local (local mode)',
+  'local-only': 'kept local (no destination)',
 };
+
+const MODE_LABEL = { on: 'On', local: 'Local only', off: 'Off' } as const;
 
 // The common properties ride on every event; the table shows what is particular to each one.
 const COMMON = new Set(Object.keys(elmoCatalog.common));
@@ -17,18 +22,18 @@ const particular = (properties: Record<string, unknown> | undefined) =>
   Object.fromEntries(Object.entries(properties ?? {}).filter(([key]) => !COMMON.has(key)));
 
 /**
- * The settings page's telemetry section: the switch, the decision and why, delivery (queue and spool), what is
- * sent, the latest events.
+ * The settings page's telemetry section: the mode control, the decision and why, forgetting the deployment,
+ * delivery (queue and spool), what is sent, the last days of the log as a chart, the latest events.
  */
 export function TelemetryPanel({ state }: { state: TelemetryPanelState }) {
   return (
     <section className="card" id="telemetry" aria-labelledby="telemetry-heading">
       <h2 id="telemetry-heading">Telemetry</h2>
-      <TelemetrySwitch enabled={state.enabled} lockedBy={state.lockedByText} />
+      <TelemetryModeControl mode={state.mode} lockedBy={state.lockedByText} />
       <dl className="facts">
         <dt>Decision</dt>
         <dd data-testid="telemetry-decision" data-source={state.source}>
-          {state.enabled ? 'On' : state.mode === 'local' ? 'Local only' : 'Off'}: {state.reason}
+          {MODE_LABEL[state.mode]}: {state.reason}
         </dd>
         <dt>Deployment id</dt>
         <dd>
@@ -47,9 +52,11 @@ export function TelemetryPanel({ state }: { state: TelemetryPanelState }) {
         ) : null}
         <dt>Setting stored in</dt>
         <dd>
-          <code>{state.envFile}</code> (<code>DISABLE_TELEMETRY</code>)
+          <code>{state.envFile}</code> (<code className="key">TELEMETRY_MODE</code>,{' '}
+          <code className="key">DISABLE_TELEMETRY</code>)
         </dd>
       </dl>
+      <ForgetDeployment />
       <TelemetryDelivery delivery={state.delivery} />
       <details>
         <summary>What we send</summary>
@@ -65,6 +72,14 @@ export function TelemetryPanel({ state }: { state: TelemetryPanelState }) {
           ))}
         </ul>
       </details>
+      <h3>What was sent</h3>
+      <TelemetryChart history={state.history} />
+      <p>
+        <a href="/api/settings/telemetry/log" download="elmo-telemetry-events.jsonl">
+          Download the log (JSONL)
+        </a>{' '}
+        <span className="muted">every line the deployment recorded, as it is on disk</span>
+      </p>
       <h3>Latest events</h3>
       {state.recent.length === 0 ? (
         <p className="muted">No events yet.</p>

@@ -15,6 +15,7 @@ import {
 } from '@elmo/telemetry-core';
 import { readLocalLog } from '@elmo/telemetry-core/node';
 import type { WebEnv } from './env';
+import { type LogHistory, summarizeLog } from './telemetry-history';
 import type { DeploymentTelemetryHooks } from './telemetry-hooks';
 
 /** What the settings page shows about telemetry. */
@@ -37,6 +38,16 @@ export interface TelemetryPanelState {
   collected: string[];
   neverCollected: string[];
   recent: LogEntry[];
+  /** The last 14 days of the local log, per day and per event, by status (the settings page's chart). */
+  history: LogHistory;
+}
+
+/** What forgetting the deployment did: the id a deletion request was sent for, and the new one (both masked). */
+export interface ForgetOutcome {
+  previousId: string | null;
+  newId: string;
+  /** Whether the deletion request left (or, without a destination, was kept in the local log). */
+  requestSent: boolean;
 }
 
 /** What the browser needs to load posthog-js; null means it must not be loaded at all. */
@@ -52,17 +63,30 @@ export interface BrowserTelemetryConfig {
 /** The web process's telemetry: the product's hooks plus what the settings page, layout and /ingest need. */
 export interface WebTelemetry extends DeploymentTelemetryHooks {
   panel(): TelemetryPanelState;
-  /** Records the choice in the deployment .env with the one writer; refused while a lock forces the state. */
-  setEnabled(enabled: boolean): { ok: true } | { ok: false; lockedBy: string };
+  /** Records the mode in the deployment .env with the one writer; refused while a lock forces the decision. */
+  setMode(mode: TelemetryMode): { ok: true } | { ok: false; lockedBy: string };
+  /** SPEC §6: one deletion request for the deployment id, telemetry off, a new id. */
+  forget(): Promise<ForgetOutcome>;
+  /** The local log's files, oldest first (the rotated generation, then the current one). */
+  logFiles(): string[];
   browserConfig(): BrowserTelemetryConfig | null;
   ingest(request: Request, path: string[]): Promise<Response>;
 }
 
 const isApiRoute = (route: string): route is ApiRoute => (API_ROUTES as readonly string[]).includes(route);
 const ENABLE_COMMAND = `${ELMO.binary} telemetry enable`;
+const mask = (id: string) => `${id.slice(0, 8)}…`;
+/** How many days of the local log the settings page pictures. */
+export const HISTORY_DAYS = 14;
+
+/** Effects of the web telemetry that tests fix: the clock and the time zone of the chart's days. */
+export interface WebTelemetryOptions {
+  now?: () => number;
+  timeZone?: string;
+}
 
 /** Creates the web process's telemetry from its configuration; called once per process. */
-export function createWebTelemetry(env: WebEnv): WebTelemetry {
+export function createWebTelemetry(env: WebEnv, options: WebTelemetryOptions = {}): WebTelemetry {
   const totals = { brands_total: 0, prompts_total: 0 };
   const deployment: DeploymentTelemetry = createDeploymentTelemetry({
     component: 'web',
@@ -91,10 +115,12 @@ export function createWebTelemetry(env: WebEnv): WebTelemetry {
       const decision = deployment.consent();
       const id = deployment.deploymentId();
       const summary = collectedSummary(elmoCatalog);
+      // The whole log (two bounded generations, each event once with its newest status) feeds both views.
+      const entries = readLocalLog(paths.logFile, Number.POSITIVE_INFINITY);
       return {
         ...decision,
         lockedByText: decision.lockedBy ? describeLock(decision.lockedBy, ENABLE_COMMAND) : null,
-        maskedDeploymentId: id ? `${id.slice(0, 8)}…` : null,
+        maskedDeploymentId: id ? mask(id) : null,
         destination: describeDestination(deployment.destination),
         envFile: paths.envFile,
         logWrites: (({ failedWrites, lastError }) => ({ failed: failedWrites, lastError: lastError ?? null }))(
@@ -103,16 +129,23 @@ export function createWebTelemetry(env: WebEnv): WebTelemetry {
         delivery: deployment.deliveryStatus(),
         collected: summary.collected,
         neverCollected: summary.neverCollected,
-        recent: readLocalLog(paths.logFile, 15).reverse(),
+        recent: entries.slice(-15).reverse(),
+        history: summarizeLog(entries, { now: options.now, timeZone: options.timeZone, days: HISTORY_DAYS }),
       };
     },
-    setEnabled(enabled) {
+    setMode(mode) {
+      // Every lock counts, the machine policy's included: the page never writes around what forces the decision.
       const { lockedBy } = deployment.consent();
       if (lockedBy) return { ok: false, lockedBy: describeLock(lockedBy, ENABLE_COMMAND) };
-      saveElmoTelemetryChoice(enabled ? 'on' : 'off', { deploymentEnvFile: paths.envFile });
+      saveElmoTelemetryChoice(mode, { deploymentEnvFile: paths.envFile });
       deployment.reloadSettings();
       return { ok: true };
     },
+    async forget() {
+      const { previousId, newId, requestSent } = await deployment.forget();
+      return { previousId: previousId ? mask(previousId) : null, newId: mask(newId), requestSent };
+    },
+    logFiles: () => [`${paths.logFile}.1`, paths.logFile],
     browserConfig() {
       const distinctId = deployment.deploymentId();
       // Preview and local modes are inert in the browser too: posthog-js is not even loaded.
@@ -154,8 +187,11 @@ export function createInertWebTelemetry(hooks: DeploymentTelemetryHooks): WebTel
       collected: [],
       neverCollected: [],
       recent: [],
+      history: summarizeLog([], { days: HISTORY_DAYS }),
     }),
-    setEnabled: () => ({ ok: true }),
+    setMode: () => ({ ok: true }),
+    forget: () => Promise.reject(new Error('telemetry is not wired in this runtime')),
+    logFiles: () => [],
     browserConfig: () => null,
     ingest: async () => Response.json({ status: 1 }),
   };

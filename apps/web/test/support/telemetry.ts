@@ -2,11 +2,24 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runElmo } from '@elmo/test-support';
 
-/** Runs the built `elmo telemetry status --json` for a deployment, with a clean environment of its own. */
+/** What `elmo telemetry status --json` answers that the web app's tests look at. */
+export interface TelemetryStatus {
+  enabled: boolean;
+  mode: 'on' | 'local' | 'off';
+  source: string;
+  reason: string;
+  deploymentId?: string | null;
+}
+
+/**
+ * Runs the built `elmo telemetry status --json` for a deployment, with a clean environment of its own (plus
+ * `env`, such as the machine policy's location).
+ */
 export async function elmoTelemetryStatus(
   deploymentDir: string,
   home: string,
-): Promise<{ enabled: boolean; source: string; reason: string }> {
+  env: Record<string, string> = {},
+): Promise<TelemetryStatus> {
   // The CLI treats a missing home folder as "telemetry off for this run", so give it a real one.
   mkdirSync(home, { recursive: true });
   const { stdout } = await runElmo(['telemetry', 'status', '--json', '--dir', deploymentDir], {
@@ -15,6 +28,7 @@ export async function elmoTelemetryStatus(
       HOME: home,
       XDG_CONFIG_HOME: join(home, '.config'),
       XDG_STATE_HOME: join(home, '.state'),
+      ...env,
     },
   });
   try {

@@ -2,12 +2,14 @@ import {
   type ConsentDecision,
   createLocalOnlySender,
   createTelemetry,
+  ephemeralIdentity,
   isUuid,
   type LocalLogStatus,
   leaseSender,
   type OutgoingEvent,
   type Sender,
   type Telemetry,
+  type TelemetryMode,
 } from '@elmo/telemetry-core';
 import {
   type ConsentResolver,
@@ -28,11 +30,13 @@ import {
   commonProperties,
   createPreviewPrinter,
   type Destination,
+  isEphemeralIdentity,
   isPreviewMode,
   isTraceMode,
   resolveDestination,
 } from '../node/runtime.js';
 import { type ApiRequestSample, UsageAggregates } from './aggregates.js';
+import { discardSpooled, FORGOTTEN, type ForgetResult, replaceDeploymentId, submitDeletionRequest } from './forget.js';
 import { checkVersionMarker } from './version-marker.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -111,6 +115,18 @@ export interface DeploymentTelemetry {
   /** Re-reads the deployment `.env` on the next call (after this process changed it). */
   reloadSettings(): void;
   deploymentId(): string | undefined;
+  /**
+   * `ELMO_TELEMETRY_ID=ephemeral` (process env or `.env`, read at start): every event gets a fresh id and no
+   * session id; DEPLOYMENT_ID is not used (SPEC §4).
+   */
+  readonly ephemeral: boolean;
+  /**
+   * "Forget this deployment" (SPEC §6): turns telemetry off (DISABLE_TELEMETRY=1), writes a new DEPLOYMENT_ID,
+   * drops everything queued or spooled under the old one (logged as forgotten), then sends one `deletion_request`
+   * keyed by the old id and carrying nothing else. Nothing else is sent keyed by it afterwards. Throws
+   * (FileStateError) on a corrupt or unreadable `.env`, before anything changed.
+   */
+  forget(): Promise<ForgetResult>;
   /** Web only: compares the version marker and reports install or update. */
   reportVersion(): void;
   /** The component is ready: `deployment_started`, then heartbeats. */
@@ -152,12 +168,16 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     { cacheMs: 250 },
   );
   const consent = () => consentResolver.decide();
+  // Local mode keeps the heartbeat and the usage counts: they are recorded in the local log as `local` like
+  // every other event (SPEC §3), so a person sees what would be sent; the core queues and sends none of them.
+  const recording = () => consent().mode !== 'off';
   // Only a random UUID may become the distinct id: anything else typed into DEPLOYMENT_ID means "send nothing".
   const deploymentId = () => {
     const id = envValues()[ELMO.env.deploymentId] || options.env[ELMO.env.deploymentId];
     return isUuid(id) ? id.toLowerCase() : undefined;
   };
   const destination = resolveDestination(options.env, envValues());
+  const ephemeral = isEphemeralIdentity(options.env, envValues());
   const logger = createTraceLogger(isTraceMode(options.env), write);
   const sender =
     options.sender ??
@@ -176,10 +196,11 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     ({
       catalog: elmoCatalog,
       consent,
-      identity: deploymentId,
+      // Ephemeral: a fresh id per event and no session id, so that nothing links two events (SPEC §4).
+      identity: ephemeral ? ephemeralIdentity() : deploymentId,
       sender: clientSender,
       common: commonProperties({ source, productVersion: options.productVersion }),
-      sessionId: crypto.randomUUID(),
+      sessionId: ephemeral ? undefined : crypto.randomUUID(),
       now,
       logger,
       localLog,
@@ -197,6 +218,15 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
   const telemetry = createTelemetry(clientOptions(options.component, componentSender));
   const browser = createTelemetry(clientOptions('browser', browserSender));
   const aggregates = new UsageAggregates();
+  // The mode the current counts were made in: counts made in local mode must never be sent once it is on.
+  let countedIn: TelemetryMode | undefined;
+  /** Whether usage may be counted now; counts from another mode are discarded first. */
+  const mayCount = () => {
+    const { mode } = consent();
+    if (mode !== countedIn) aggregates.clear();
+    countedIn = mode;
+    return mode !== 'off';
+  };
   const startedAt = now();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let running = false;
@@ -213,7 +243,7 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     heartbeat = undefined;
   };
   telemetry.onConsentChange((decision) => {
-    if (decision.enabled) return startHeartbeat();
+    if (decision.mode !== 'off') return startHeartbeat();
     stopHeartbeat();
     aggregates.clear();
   });
@@ -230,7 +260,7 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
   };
 
   const sendUsage = async () => {
-    if (aggregates.isEmpty || !consent().enabled) return;
+    if (aggregates.isEmpty || !mayCount()) return;
     const { features, requests } = aggregates.drain();
     // feature_usage goes only when a feature was used; request aggregates go whenever there were requests.
     if (Object.keys(features).length > 0) {
@@ -269,6 +299,32 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
       consentResolver.invalidate();
     },
     deploymentId,
+    ephemeral,
+    async forget() {
+      const previousId = deploymentId();
+      const newId = replaceDeploymentId(paths.envFile);
+      readEnv.invalidate();
+      consentResolver.invalidate();
+      // Nothing counted, queued or spooled under the old id may leave after its deletion request.
+      stopHeartbeat();
+      aggregates.clear();
+      telemetry.discard(FORGOTTEN);
+      browser.discard(FORGOTTEN);
+      try {
+        discardSpooled(spool, localLog, now);
+      } catch (error) {
+        logger.trace('telemetry: spool could not be discarded', { error: String(error) });
+      }
+      if (!previousId) return { newId, requestSent: false };
+      // The shared sender asks consent before each attempt; the request goes whatever consent says (SPEC §6).
+      const own = options.sender
+        ? { delivery: sender.delivery, send: (events: readonly OutgoingEvent[]) => sender.send(events) }
+        : destination
+          ? createPostHogSender({ ...destination, requestTimeoutMs: 5000, logger })
+          : createLocalOnlySender();
+      const requestSent = await submitDeletionRequest(previousId, clientOptions(options.component, own), own);
+      return { previousId, newId, requestSent };
+    },
     reportVersion() {
       const change = checkVersionMarker(paths.versionMarker, options.productVersion);
       if (change.kind === 'install') telemetry.track('install_complete');
@@ -278,13 +334,13 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
       running = true;
       telemetry.track('deployment_started', { component: options.component });
       restoreSpooled();
-      if (consent().enabled) startHeartbeat();
+      if (recording()) startHeartbeat();
     },
     featureUsed(name, n = 1) {
-      if (consent().enabled) aggregates.feature(name, n);
+      if (mayCount()) aggregates.feature(name, n);
     },
     apiRequest(sample) {
-      if (consent().enabled) aggregates.request(sample);
+      if (mayCount()) aggregates.request(sample);
     },
     sendUsage,
     async shutdown(deadlineMs = 2000) {

@@ -305,6 +305,23 @@ describe('the one writer of the telemetry choice', () => {
     expect(JSON.parse(readFileSync(configFile, 'utf8'))).not.toHaveProperty('telemetryDisabled');
   });
 
+  it('local writes the mode (and the disabled flag kept in step) and the resolver answers local, not off', () => {
+    writeFileSync(configFile, '{"installId":"keep"}\n');
+    const changes = saveElmoTelemetryChoice('local', { userConfigFile: configFile });
+    expect(changes.map((c) => c.changes)).toEqual([['telemetryDisabled: true', 'telemetryMode: "local"']]);
+    expect(JSON.parse(readFileSync(configFile, 'utf8'))).toEqual({
+      installId: 'keep',
+      telemetryDisabled: true,
+      telemetryMode: 'local',
+      telemetryChoice: 'local',
+    });
+    for (const surface of ['cli', 'deployment'] as const) {
+      const decision = decide({ surface });
+      expect(decision).toMatchObject({ enabled: false, mode: 'local', source: 'user-config' });
+      expect(decision.reason).toContain(configFile);
+    }
+  });
+
   it('refuses to touch either file when one of them is corrupt', () => {
     writeFileSync(configFile, '{"installId":"keep"}\n');
     writeFileSync(envFile, 'A=\u0000\n');

@@ -23,6 +23,7 @@ export const TELEMETRY_ENV_VARIABLES = [
   ELMO.env.posthogHost,
   ELMO.env.posthogKey,
   ELMO.env.debug,
+  ELMO.env.telemetryId,
   ELMO.env.logLevel,
 ] as const;
 
@@ -68,6 +69,11 @@ export function commonProperties(options: {
 /** Preview mode (`ELMO_TELEMETRY_DEBUG`): print events, send nothing. */
 export function isPreviewMode(env: Env): boolean {
   return isTruthy(env[ELMO.env.debug]);
+}
+
+/** Ephemeral identity (`ELMO_TELEMETRY_ID=ephemeral`, SPEC §4): a fresh id per event, no session id, nothing stored. */
+export function isEphemeralIdentity(...sources: Env[]): boolean {
+  return sources.some((source) => source[ELMO.env.telemetryId]?.trim().toLowerCase() === 'ephemeral');
 }
 
 /** Trace mode (`LOG_LEVEL=trace`): log queue activity. */

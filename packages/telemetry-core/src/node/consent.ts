@@ -191,10 +191,12 @@ const userConfigRule: Rule = ({ names, files }) => {
   const keys = names.userConfig;
   const mode = state.data[keys.mode];
   const lockedBy = { kind: 'user-config', file } as const;
-  if (isDisabledFlag(state.data[keys.disabled]) || mode === 'off')
-    return { mode: 'off', source, reason: `disabled by your choice in ${file}`, lockedBy };
+  // `telemetry local` also writes the disabled flag (kept in step, so a reader that knows no modes sends
+  // nothing); beside mode `local` it means local, not off.
   if (mode === 'local')
     return { mode, source, reason: `set to local only (nothing is sent) by your choice in ${file}`, lockedBy };
+  if (isDisabledFlag(state.data[keys.disabled]) || mode === 'off')
+    return { mode: 'off', source, reason: `disabled by your choice in ${file}`, lockedBy };
   if (mode !== undefined && mode !== 'on')
     return { mode: 'off', source, reason: `disabled because ${file} has an unknown ${keys.mode}`, lockedBy };
   if (state.data[keys.choice] === 'enabled' || mode === 'on')

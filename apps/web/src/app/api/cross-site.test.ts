@@ -130,7 +130,7 @@ async function claimedJob() {
   return job;
 }
 
-/** The settings switch, called as the app's page calls it. */
+/** The settings page's mode control, called as the page calls it (the older `{ enabled }` body). */
 async function setTelemetry(enabled: boolean): Promise<void> {
   const handler = discovered.find((d) => d.template === '/api/settings/telemetry' && d.method === 'POST');
   const response = await send(handler as Discovered, { body: { enabled } });
@@ -164,6 +164,16 @@ const FIXTURES: Record<string, Fixture> = {
     status: 200,
     effect: 'state',
     cleanup: () => setTelemetry(false),
+  },
+  'POST /api/settings/telemetry/forget': {
+    prepare: async () => ({ body: { confirm: true } }),
+    status: 200,
+    effect: 'state',
+    // The deployment gets its id back, with telemetry off, for the cases after this one.
+    cleanup: async () => {
+      writeDeploymentEnv(home.path, sink.url, 'DISABLE_TELEMETRY=1\n');
+      await setTelemetry(false);
+    },
   },
   'POST /api/internal/jobs/claim': {
     prepare: async () => {
