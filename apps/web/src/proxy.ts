@@ -1,11 +1,11 @@
 import { type NextRequest, NextResponse } from 'next/server';
-import { allowedHosts } from './server/env';
+import { readWebEnv } from './server/env';
 import { foreignHostResponse } from './server/http/request-guard';
 
 // Runs before every page and route. Through DNS rebinding, a site the user visits can reach this app under its
 // own host name and read whatever it serves (brands, prompts, reports, settings): a request addressed to a host
 // this server does not answer to is refused before anything renders. API routes check it again (with-route.ts).
-const hosts = allowedHosts(process.env.ELMO_ALLOWED_HOSTS);
+const hosts = readWebEnv().allowedHosts;
 
 export function proxy(request: NextRequest): Response {
   return foreignHostResponse(request, hosts) ?? NextResponse.next();

@@ -131,7 +131,7 @@ describe('consent in a running deployment', () => {
     await activity(page, web, 'Locked');
     const modes = page.getByRole('radiogroup', { name: /telemetry/i });
     for (const name of ['On', 'Local only', 'Off'])
-      expect(await modes.getByRole('radio', { name }).isDisabled()).toBe(true);
+      expect(await modes.getByRole('radio', { name, exact: true }).isDisabled()).toBe(true);
     expect(await shownMode(page)).toBe('off');
     expect(await page.locator('#telemetry-locked').textContent()).toContain('DO_NOT_TRACK');
 

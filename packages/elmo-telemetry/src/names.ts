@@ -83,6 +83,8 @@ export const API_ROUTES = [
   '/api/reports',
   '/api/reports/[id]',
   '/api/settings/telemetry',
+  '/api/settings/telemetry/forget',
+  '/api/settings/telemetry/log',
 ] as const;
 
 /** Page templates of the web app; page views carry the template, never the real path. */

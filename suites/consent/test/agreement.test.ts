@@ -137,7 +137,7 @@ describe('the CLI, the web API and the settings page agree on every rule', () =>
       expect(page).toContain(html(cli.reason));
       if (cli.lockedBy) {
         expect(page).toContain(html(api.lockedByText));
-        expect(page).toMatch(/role="switch"[^>]*disabled=""/);
+        expect(page).toMatch(/role="radiogroup"[^>]*aria-disabled="true"/);
       } else {
         expect(page).not.toContain('id="telemetry-locked"');
       }

@@ -57,6 +57,7 @@ const elmo = (args: string[], extraEnv?: Record<string, string>): Operation => (
 const OPERATIONS: Operation[] = [
   elmo(['telemetry', 'disable']),
   elmo(['telemetry', 'enable']),
+  elmo(['telemetry', 'local']),
   elmo(['init', '--yes']),
   elmo(['init', '--yes', '--no-telemetry']),
   elmo(['init', '--yes', '--telemetry']),
@@ -70,6 +71,13 @@ const OPERATIONS: Operation[] = [
       },
     }),
   ),
+  {
+    name: 'settings control local',
+    async run(lane) {
+      const status = await sameOrigin(lane, '/api/settings/telemetry', 'POST', { mode: 'local' });
+      if (status !== 200 && status !== 409) throw new Error(`settings control answered ${status}`);
+    },
+  },
   ...[
     ['DO_NOT_TRACK', '1'],
     ['DO_NOT_TRACK', undefined],
@@ -127,7 +135,7 @@ const OPERATIONS: Operation[] = [
 
 /** Operations that put an opt-out in force (or try to, from another site). */
 const OPT_OUTS = OPERATIONS.filter((op) =>
-  /disable|no-telemetry|switch off|=1|=yes|=local|telemetryDisabled true|policy \{"maximum":"(off|local)"\}|not json|cross-site|for one command/.test(
+  /disable|no-telemetry|switch off|telemetry local|control local|=1|=yes|=local|telemetryDisabled true|policy \{"maximum":"(off|local)"\}|not json|cross-site|for one command/.test(
     op.name,
   ),
 );

@@ -49,7 +49,7 @@ const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
  * Host names this server answers to: loopback plus `ELMO_ALLOWED_HOSTS=elmo.lan, 192.168.1.5:3000` (names with any
  * port, or name:port; a bare IPv6 gets its brackets).
  */
-export const allowedHosts = (value: string | undefined): string[] => {
+const allowedHosts = (value: string | undefined): string[] => {
   const extra = (value ?? '')
     .split(',')
     .map((entry) => entry.trim().toLowerCase())

@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { type Sink, startSink } from '@elmo/posthog-sink';
 import { writeDeploymentEnv } from '@elmo/test-support';
 import { useTempDir } from '@elmo/test-support/vitest';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTestPglite, type TestDatabase } from '../../../test/support/database';
 import { callRoute as call, routeRequest } from '../../../test/support/route-calls';
+import { TelemetryPanel } from '../../components/telemetry-panel';
 import { readWebEnv } from '../../server/env';
 import { createWebRuntime, provideRuntime } from '../../server/runtime';
 import { createWebTelemetry, type WebTelemetry } from '../../server/telemetry';
@@ -129,6 +132,11 @@ describe('POST /api/settings/telemetry', () => {
     }
     const panel = await call(settingsRoute.GET, 'GET');
     expect(panel.body.lockedByText).toContain(named);
+    // The page shows the control locked, every mode disabled, and names what locks it.
+    const html = renderToStaticMarkup(createElement(TelemetryPanel, { state: panel.body }));
+    expect(html).toMatch(/role="radiogroup"[^>]*aria-describedby="telemetry-locked" aria-disabled="true"/);
+    expect(html.match(/<input type="radio" disabled="" name="telemetry-mode"/g)).toHaveLength(3);
+    expect(html).toContain(`Locked by ${named}`);
   });
 });
 
