@@ -2,14 +2,14 @@
 // process.argv, process.env and process.exit: it builds the deps, runs the program, maps any error to one line and
 // an exit code, and finishes telemetry.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { isTraceMode } from '@elmo/elmo-telemetry/node';
-import ciInfo from 'ci-info';
 import type { CliDeps } from './deps.js';
 import { describeFailure, type Failure, INTERRUPTED } from './failure.js';
+import { readProductVersion } from './product-version.js';
 import { createProgram } from './program.js';
-import { createClackPrompter } from './prompts/clack-prompter.js';
+import { createLazyPrompter } from './prompts/lazy-prompter.js';
 import { createCommandTracker } from './telemetry/command-tracking.js';
 import { createCliSession } from './telemetry/session.js';
 
@@ -17,11 +17,6 @@ const SENDER_CAP_MS = 30_000;
 
 // Set while a command (`start`) handles Ctrl-C itself.
 let interruptHandler: (() => void) | undefined;
-
-function readProductVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return manifest.version;
-}
 
 // Test knob, documented in the README of apps/cli: shortens the detached sender's 30 s lifetime cap so that
 // fault tests (endpoint hanging or refusing) finish quickly. It can only lower the cap, never raise it.
@@ -40,6 +35,24 @@ function currentFolder(): string {
   }
 }
 
+// Both are worked out on first use (each loads a module): CI detection when consent is decided, the terminal check
+// when `init` decides whether to ask or `cli_command` is recorded; never for `--help` or with telemetry off.
+const load = createRequire(import.meta.url);
+let ci: boolean | undefined;
+let tty: boolean | undefined;
+function isCI(): boolean {
+  ci ??= (load('ci-info') as typeof import('ci-info')).isCI;
+  return ci;
+}
+// isatty() rather than process.stdin.isTTY, which would open stdin.
+function isTTY(): boolean {
+  if (tty === undefined) {
+    const { isatty } = load('node:tty') as typeof import('node:tty');
+    tty = isatty(0) && isatty(1);
+  }
+  return tty;
+}
+
 const deps: CliDeps = {
   argv: process.argv.slice(2),
   env: process.env,
@@ -47,11 +60,18 @@ const deps: CliDeps = {
   homedir: homedir(),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-  isCI: ciInfo.isCI,
+  get isTTY() {
+    return isTTY();
+  },
+  get isCI() {
+    return isCI();
+  },
   now: Date.now,
   productVersion: readProductVersion(),
-  prompter: createClackPrompter({ input: process.stdin, output: process.stdout }),
+  // The prompt library is loaded only when a question is shown.
+  prompter: createLazyPrompter(async () =>
+    (await import('./prompts/clack-prompter.js')).createClackPrompter({ input: process.stdin, output: process.stdout }),
+  ),
   uuid: randomUUID,
   secret: () => randomBytes(32).toString('base64url'),
   senderCapMs: senderCapMs(process.env),

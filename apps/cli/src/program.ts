@@ -1,10 +1,10 @@
 import { ELMO } from '@elmo/elmo-telemetry';
 import { Command } from 'commander';
 import type { CommandContext } from './command-context.js';
-import { makeInitCommand } from './commands/init.js';
-import { makeStartCommand } from './commands/start.js';
-import { makeStatusCommand } from './commands/status.js';
-import { makeTelemetryCommand } from './commands/telemetry.js';
+import { makeInitCommand } from './commands/init-command.js';
+import { makeStartCommand } from './commands/start-command.js';
+import { makeStatusCommand } from './commands/status-command.js';
+import { makeTelemetryCommand } from './commands/telemetry-command.js';
 import type { CliDeps } from './deps.js';
 import type { CommandTracker } from './telemetry/command-tracking.js';
 import type { CliSession } from './telemetry/session.js';

@@ -6,7 +6,8 @@ import { runElmo } from '@elmo/test-support';
 import { useE2E, useTempDir } from '@elmo/test-support/vitest';
 import { beforeEach, describe, expect, it } from 'vitest';
 
-// A module-resolution hook that records every module the command's own process loads.
+// A module-resolution hook that records every ES module the command's own process loads; register.mjs adds the
+// CommonJS modules (whose require() calls Node 20 does not pass through the hooks) from the require cache at exit.
 const HOOK = `
 import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
@@ -25,7 +26,14 @@ describe('import graph', () => {
     writeFileSync(join(dir, 'hook.mjs'), HOOK);
     writeFileSync(
       join(dir, 'register.mjs'),
-      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hook.mjs')).href)});\n`,
+      [
+        "import { appendFileSync } from 'node:fs';",
+        "import { createRequire, register } from 'node:module';",
+        `register(${JSON.stringify(pathToFileURL(join(dir, 'hook.mjs')).href)});`,
+        'const cache = createRequire(import.meta.url).cache;',
+        "process.on('exit', () => appendFileSync(process.env.ELMO_TEST_IMPORT_LOG, Object.keys(cache).map((f) => f + '\\n').join('')));",
+        '',
+      ].join('\n'),
     );
   });
 
@@ -48,7 +56,32 @@ describe('import graph', () => {
     await home.waitForSenders();
     const loaded = readFileSync(log, 'utf8');
     expect(loaded).toContain('/commander/');
-    expect(loaded).toContain('telemetry-core/dist/node/index.js');
+    expect(loaded).toContain('apps/cli/dist/bin.js');
     expect(loaded).not.toMatch(/posthog/i);
+    expect(loaded).not.toContain('sender-process');
+  });
+
+  it('loads only what the command needs: no prompts, telemetry client or sender launcher with telemetry off', async () => {
+    const { home } = e2e;
+    home.writeConfig({ noticeVersion: elmoCatalog.consentVersion });
+    const loadedBy = async (args: string[], extra: Record<string, string> = {}) => {
+      const log = join(dir, `${args.join('-')}.log`);
+      const run = await runElmo(args, {
+        env: home.env({ ...extra, ELMO_TEST_IMPORT_LOG: log }),
+        nodeArgs: ['--import', join(dir, 'register.mjs')],
+      });
+      expect(run.code, args.join(' ')).toBe(0);
+      return readFileSync(log, 'utf8');
+    };
+    const version = await loadedBy(['--version']);
+    expect(version).toContain('apps/cli/dist/bin.js');
+    expect(version).not.toContain('/commander/');
+    expect(version).not.toContain('ci-info');
+    expect(version).not.toMatch(/dist\/main-/);
+    const status = await loadedBy(['status'], { DO_NOT_TRACK: '1' });
+    expect(status).toMatch(/dist\/status-/);
+    for (const unused of ['@clack', 'dist/client-', 'dist/senders-', 'dist/init-', 'dist/start-']) {
+      expect(status).not.toContain(unused);
+    }
   });
 });

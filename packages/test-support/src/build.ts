@@ -50,20 +50,25 @@ function ensureCompiled(packageDir: string, output: string, what: string): void 
   if (isStale(output, inputs)) compileTypeScript(packageDir, what);
 }
 
-/** Compiles the CLI unless dist is newer than its sources. */
+// The CLI and web builds bundle these workspace packages' built code, so a change to them makes them stale too.
+const BUNDLED_PACKAGES = ['telemetry-core', 'elmo-telemetry', 'app-shared'].map((name) =>
+  join(workspaceRoot, 'packages', name, 'dist'),
+);
+
+/**
+ * Bundles the CLI (its own esbuild script) unless dist is newer than its sources and the built workspace packages
+ * the bundle holds.
+ */
 export function ensureCliBuilt(): void {
-  ensureCompiled(cliDir, ELMO_BIN, '@elmo/cli');
+  const inputs = ['src', 'scripts', 'package.json', 'tsconfig.json'].map((p) => join(cliDir, p));
+  inputs.push(...BUNDLED_PACKAGES);
+  if (isStale(ELMO_BIN, inputs)) build(process.execPath, [join(cliDir, 'scripts', 'build.mjs')], cliDir, '@elmo/cli');
 }
 
 /** Compiles the worker unless dist is newer than its sources. */
 export function ensureWorkerBuilt(): void {
   ensureCompiled(workerDir, WORKER_MAIN, '@elmo/worker');
 }
-
-// The web build bundles these workspace packages' built code, so a change to them makes it stale too.
-const BUNDLED_PACKAGES = ['telemetry-core', 'elmo-telemetry', 'app-shared'].map((name) =>
-  join(workspaceRoot, 'packages', name, 'dist'),
-);
 
 /** Runs `next build` unless .next is newer than the sources and the built packages it bundles. */
 export function ensureWebBuilt(): void {

@@ -110,13 +110,13 @@ export async function gatherAnswers(deps: CliDeps, options: InitOptions, default
       interactive,
     };
   }
-  deps.prompter.intro('elmo init');
+  await deps.prompter.intro('elmo init');
   const database = flagDatabase ?? (await askDatabase(deps, defaults));
   let telemetry = options.telemetry;
   if (telemetry === undefined && defaults.telemetryForcedOff) {
-    deps.prompter.note(`Telemetry is off: ${defaults.telemetryForcedOff}.`, 'Telemetry');
+    await deps.prompter.note(`Telemetry is off: ${defaults.telemetryForcedOff}.`, 'Telemetry');
   } else if (telemetry === undefined) {
-    deps.prompter.note(telemetrySummary(), 'Anonymous telemetry');
+    await deps.prompter.note(telemetrySummary(), 'Anonymous telemetry');
     telemetry = await deps.prompter.confirm({
       message: 'Share anonymous telemetry?',
       initialValue: !defaults.telemetryDeclined,

@@ -1,8 +1,7 @@
 import { ELMO } from '@elmo/elmo-telemetry';
 import { cliPaths, saveElmoTelemetryChoice } from '@elmo/elmo-telemetry/node';
 import { changeEnvFile, maskId, readJsonFile } from '@elmo/telemetry-core/node';
-import { Command, Option } from 'commander';
-import { type CommandContext, dirOption, printLines } from '../command-context.js';
+import { type CommandContext, printLines } from '../command-context.js';
 import { deploymentDirFor, readDeployment } from '../deployment/deployment.js';
 import { readConsentSnapshot } from '../telemetry/consent-snapshot.js';
 import { assertWritable, saveChoice } from '../telemetry/telemetry-choice.js';
@@ -74,7 +73,7 @@ export async function runInit(context: CommandContext, options: InitOptions): Pr
     session.warnUnreadableFiles();
     session.showNoticeIfDue();
   }
-  session.telemetry.track('cli_init', {
+  session.track('cli_init', {
     database_mode: databaseMode,
     telemetry_answered: answers.telemetry !== undefined,
     newsletter_answered: answers.newsletterAnswered,
@@ -82,7 +81,7 @@ export async function runInit(context: CommandContext, options: InitOptions): Pr
     is_interactive: answers.interactive,
   });
   const signedUp = answers.email
-    ? await session.telemetry.submitExplicit('newsletter_signup', {
+    ? await session.submitExplicit('newsletter_signup', {
         set: { email: answers.email },
         properties: { source: 'cli_init' },
         distinctIdWhenDisabled: answers.email,
@@ -110,32 +109,9 @@ export async function runInit(context: CommandContext, options: InitOptions): Pr
   ];
   const next = `Next: elmo start${options.dir ? ` --dir ${options.dir}` : ''}`;
   if (answers.interactive) {
-    deps.prompter.note(summary.join('\n'), 'Done');
-    deps.prompter.outro(next);
+    await deps.prompter.note(summary.join('\n'), 'Done');
+    await deps.prompter.outro(next);
   } else {
     printLines(deps, [...summary, next]);
   }
-}
-
-/** Declares `elmo init`. */
-export function makeInitCommand(context: CommandContext): Command {
-  return new Command('init')
-    .description('Create or update a deployment: database, telemetry choice, product updates')
-    .addOption(dirOption())
-    .addOption(new Option('-y, --yes', 'accept the defaults, ask nothing (leaves telemetry as it is)'))
-    .addOption(new Option('--telemetry', 'share anonymous telemetry (recorded as your choice)'))
-    .addOption(new Option('--no-telemetry', 'do not share telemetry (recorded in the user config and the .env)'))
-    .addOption(new Option('--email <address>', 'email me product updates (sent even with telemetry off)'))
-    .addOption(new Option('--database-url <url>', 'use an existing PostgreSQL instead of the embedded database'))
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ elmo init                                   asks, on a terminal
-  $ elmo init --yes --no-telemetry              no questions, telemetry off
-  $ elmo init --yes --database-url postgres://elmo@localhost/elmo --email you@example.com
-
-Without a terminal (or in CI, or with --yes) nothing is asked; unanswered questions keep their defaults.`,
-    )
-    .action((options: InitOptions) => runInit(context, options));
 }

@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { removePidFile, writePidFile } from '@elmo/telemetry-core/node';
-import { Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
-import { type CommandContext, dirOption, printLines } from '../command-context.js';
+import { type CommandContext, printLines } from '../command-context.js';
 import { childEnvironment } from '../deployment/child-env.js';
 import { locateComponents } from '../deployment/components.js';
 import { deploymentDirFor, readDeployment } from '../deployment/deployment.js';
@@ -131,14 +130,4 @@ export async function runStart(context: CommandContext, options: StartOptions): 
     releaseInterrupt();
     if (!stopping) await stopAll();
   }
-}
-
-/** Declares `elmo start` (alias `up`). */
-export function makeStartCommand(context: CommandContext): Command {
-  return new Command('start')
-    .alias('up')
-    .description('Start the web app and worker of a deployment')
-    .addOption(dirOption())
-    .addOption(new Option('--port <n>', 'web port (default: $ELMO_PORT, else 1515)'))
-    .action((options: StartOptions) => runStart(context, options));
 }

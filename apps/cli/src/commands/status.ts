@@ -1,7 +1,6 @@
 import { ELMO } from '@elmo/elmo-telemetry';
 import type { ConsentDecision } from '@elmo/telemetry-core';
-import { Command, Option } from 'commander';
-import { type CommandContext, dirOption, printReport } from '../command-context.js';
+import { type CommandContext, printReport } from '../command-context.js';
 import { deploymentDirFor, isUnusable, readDeployment } from '../deployment/deployment.js';
 import { parsePort } from '../deployment/port.js';
 import { readRunState } from '../deployment/running.js';
@@ -79,14 +78,4 @@ function formatStatus(report: StatusReport): string[] {
 /** `elmo status`: is there a deployment, is it running, its URL and the telemetry state. Fast and local. */
 export async function runStatus(context: CommandContext, options: StatusOptions): Promise<void> {
   printReport(context.deps, readStatus(context, options), options.json, formatStatus);
-}
-
-/** Declares `elmo status` (alias `st`). */
-export function makeStatusCommand(context: CommandContext): Command {
-  return new Command('status')
-    .alias('st')
-    .description('Show whether a deployment exists and runs, its URL and the telemetry state')
-    .addOption(dirOption())
-    .addOption(new Option('--json', 'print one JSON object'))
-    .action((options: StatusOptions) => runStatus(context, options));
 }

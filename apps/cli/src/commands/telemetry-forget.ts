@@ -50,7 +50,7 @@ export async function forgetIds(
   session.useDeployment(deploymentDir);
   const destination = session.destination();
   const request = async (id: string) => {
-    const queued = await session.telemetry.submitExplicit('deletion_request', { keyedBy: id });
+    const queued = await session.submitExplicit('deletion_request', { keyedBy: id });
     if (!queued) return 'the deletion request could not be queued';
     if (!destination) return 'deletion request kept in the local log only (no ELMO_POSTHOG_KEY is set)';
     return 'deletion request queued (it is sent even though telemetry is off)';

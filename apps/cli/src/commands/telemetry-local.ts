@@ -1,5 +1,4 @@
-import { Command } from 'commander';
-import { type CommandContext, dirOption, printLines } from '../command-context.js';
+import { type CommandContext, printLines } from '../command-context.js';
 import { deploymentDirFor } from '../deployment/deployment.js';
 import { readConsentSnapshot } from '../telemetry/consent-snapshot.js';
 import { assertWritable, describeChange, saveChoice } from '../telemetry/telemetry-choice.js';
@@ -45,24 +44,4 @@ export async function runTelemetryLocal(context: CommandContext, options: Teleme
   if (after.mode === 'off') lines.push(`Telemetry is off: ${after.reason}.`);
   else lines.push(`See them with \`elmo telemetry log\` (${before.paths.logFile}).`);
   printLines(deps, lines);
-}
-
-/** Declares `elmo telemetry local`. */
-export function makeTelemetryLocalCommand(context: CommandContext): Command {
-  return new Command('local')
-    .description('Record events in the local log only, send nothing (user config and deployment .env)')
-    .addOption(dirOption())
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ elmo telemetry local                 local only for the CLI and the deployment in ~/.elmo
-  $ elmo telemetry local --dir ./elmo    the same for the deployment in ./elmo
-  $ elmo telemetry log                   what was recorded (status "local")
-  $ elmo telemetry enable                send again
-
-A machine policy (ELMO_TELEMETRY_POLICY, default /etc/elmo/telemetry.json) or a kill switch such as DO_NOT_TRACK
-can keep telemetry off; \`elmo telemetry status\` says which.`,
-    )
-    .action((options: TelemetryLocalOptions) => runTelemetryLocal(context, options));
 }

@@ -1,9 +1,9 @@
 import { cliPaths } from '@elmo/elmo-telemetry/node';
 import type { LogEntry } from '@elmo/telemetry-core';
 import { readLocalLog } from '@elmo/telemetry-core/node';
-import { Command, Option } from 'commander';
 import { CliError, USAGE_EXIT_CODE } from '../cli-error.js';
-import { type CommandContext, dirOption, printLines } from '../command-context.js';
+import { type CommandContext, printLines } from '../command-context.js';
+import { DEFAULT_LOG_LINES } from './telemetry-command.js';
 
 /** Options of `elmo telemetry log`. */
 export interface TelemetryLogOptions {
@@ -13,10 +13,8 @@ export interface TelemetryLogOptions {
   since?: string;
 }
 
-const DEFAULT_LINES = 20;
-
 function parseLines(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_LINES;
+  if (value === undefined) return DEFAULT_LOG_LINES;
   const count = /^\d{1,6}$/.test(value) ? Number(value) : 0;
   if (count < 1)
     throw new CliError('usage', `-n/--lines must be a whole number of at least 1, not "${value}"`, USAGE_EXIT_CODE);
@@ -73,24 +71,4 @@ export async function runTelemetryLog(context: CommandContext, options: Telemetr
       ? [`No telemetry events recorded${window || ' yet'} (${logFile}).`]
       : [...entries.map(formatEntry), `(${entries.length} latest${window} from ${logFile})`],
   );
-}
-
-/** Declares `elmo telemetry log`. */
-export function makeTelemetryLogCommand(context: CommandContext): Command {
-  return new Command('log')
-    .description('Print the latest telemetry events sent, or that would have been')
-    .addOption(dirOption())
-    .addOption(new Option('-n, --lines <n>', `how many events (default ${DEFAULT_LINES}; with --since, all)`))
-    .addOption(new Option('--since <when>', 'only events since then: 30m, 24h, 7d, or an ISO date/time'))
-    .addOption(new Option('--json', 'print one JSON object per line (JSON Lines), as stored'))
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ elmo telemetry log -n 5                      the last five events, oldest first
-  $ elmo telemetry log --since 24h               everything recorded in the last day
-  $ elmo telemetry log --since 2026-01-31 --json | jq -c 'select(.status == "sent")'
-`,
-    )
-    .action((options: TelemetryLogOptions) => runTelemetryLog(context, options));
 }

@@ -1,8 +1,7 @@
 import { ELMO } from '@elmo/elmo-telemetry';
 import { maskId, readInstallId, removeInstallId, replaceInstallId } from '@elmo/telemetry-core/node';
-import { Command } from 'commander';
 import { CliError } from '../cli-error.js';
-import { type CommandContext, dirOption, printLines } from '../command-context.js';
+import { type CommandContext, printLines } from '../command-context.js';
 import { deploymentDirFor } from '../deployment/deployment.js';
 import { readConsentSnapshot } from '../telemetry/consent-snapshot.js';
 import { assertWritable } from '../telemetry/telemetry-choice.js';
@@ -42,12 +41,4 @@ export async function runResetId(context: CommandContext, options: ResetIdOption
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new CliError('config_unreadable', `${configFile} could not be written (${reason})`);
   }
-}
-
-/** Declares `elmo telemetry reset-id`. */
-export function makeResetIdCommand(context: CommandContext): Command {
-  return new Command('reset-id')
-    .description('Replace the anonymous install id with a new random one')
-    .addOption(dirOption())
-    .action((options: ResetIdOptions) => runResetId(context, options));
 }

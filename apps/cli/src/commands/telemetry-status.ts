@@ -8,8 +8,7 @@ import {
   type TelemetryMode,
 } from '@elmo/telemetry-core';
 import { EXPLICIT_RETRY_BOUNDS, maskId, openSpool } from '@elmo/telemetry-core/node';
-import { Command, Option } from 'commander';
-import { type CommandContext, dirOption, printReport } from '../command-context.js';
+import { type CommandContext, printReport } from '../command-context.js';
 import { deploymentDirFor, isUnusable, readDeployment } from '../deployment/deployment.js';
 import { describeFileProblem } from '../file-problem.js';
 import { readConsentSnapshot } from '../telemetry/consent-snapshot.js';
@@ -126,13 +125,4 @@ function formatExplicit({ pending, dropped }: TelemetryStatusReport['explicit'])
 /** `elmo telemetry status`: the decision, its source and reason, both ids, the files and the destination. */
 export async function runTelemetryStatus(context: CommandContext, options: TelemetryStatusOptions): Promise<void> {
   printReport(context.deps, readTelemetryStatus(context, options), options.json, formatReport);
-}
-
-/** Declares `elmo telemetry status`. */
-export function makeTelemetryStatusCommand(context: CommandContext): Command {
-  return new Command('status')
-    .description('Show whether telemetry is on, why, both ids and where events go')
-    .addOption(dirOption())
-    .addOption(new Option('--json', 'print one JSON object (ids unmasked)'))
-    .action((options: TelemetryStatusOptions) => runTelemetryStatus(context, options));
 }

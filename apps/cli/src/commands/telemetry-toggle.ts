@@ -1,6 +1,5 @@
 import { openSpool } from '@elmo/telemetry-core/node';
-import { Command, Option } from 'commander';
-import { type CommandContext, dirOption, printLines } from '../command-context.js';
+import { type CommandContext, printLines } from '../command-context.js';
 import { deploymentDirFor } from '../deployment/deployment.js';
 import { readConsentSnapshot } from '../telemetry/consent-snapshot.js';
 import { assertWritable, describeChange, saveChoice } from '../telemetry/telemetry-choice.js';
@@ -57,30 +56,3 @@ export async function runTelemetryToggle(
   if (forgetting) lines.push(...(await forgetIds(context, forgetting, dir)));
   printLines(deps, lines);
 }
-
-/** Declares `elmo telemetry enable` or `elmo telemetry disable`. */
-export function makeTelemetryToggleCommand(context: CommandContext, enabled: boolean): Command {
-  const command = new Command(enabled ? 'enable' : 'disable')
-    .description(
-      enabled
-        ? 'Turn telemetry on (user config and deployment .env)'
-        : 'Turn telemetry off (user config and deployment .env) and drop unsent events',
-    )
-    .addOption(dirOption())
-    .action((options: TelemetryToggleOptions) => runTelemetryToggle(context, enabled, options));
-  if (enabled) return command;
-  return command
-    .addOption(new Option('--forget', 'also replace both ids and send one deletion request for each old id'))
-    .addHelpText('after', FORGET_HELP);
-}
-
-const FORGET_HELP = `
---forget sends one deletion_request event per id (install id, deployment id), keyed by that id and carrying
-nothing else, even though telemetry is now off; the maintainers then delete every event of those ids. The ids
-are replaced, so nothing sent later links to them.
-
-Examples:
-  $ elmo telemetry disable                     off for the CLI and the deployment in ~/.elmo
-  $ elmo telemetry disable --forget            off, and ask for what was sent to be deleted
-  $ elmo telemetry disable --forget --dir ./my-elmo
-`;

@@ -15,9 +15,9 @@ function answered<T>(value: T, output: Writable): Exclude<T, symbol> {
 export function createClackPrompter(streams: { input: Readable; output: Writable }): Prompter {
   const io = { input: streams.input, output: streams.output };
   return {
-    intro: (title) => intro(title, io),
-    note: (message, title) => note(message, title, io),
-    outro: (message) => outro(message, io),
+    intro: async (title) => intro(title, io),
+    note: async (message, title) => note(message, title, io),
+    outro: async (message) => outro(message, io),
     async select(question) {
       // clack's option type is conditional on the value type; our options are plain string values.
       const value = await select({

@@ -5,11 +5,14 @@ export interface PromptOption<V extends string> {
   hint?: string;
 }
 
-/** The questions `elmo init` asks; a cancelled question (Ctrl-C, Esc) throws a CliError `interrupted`. */
+/**
+ * The questions `elmo init` asks; a cancelled question (Ctrl-C, Esc) throws a CliError `interrupted`. Every method
+ * is async, so that the terminal UI library is loaded only when something is shown (see lazy-prompter.ts).
+ */
 export interface Prompter {
-  intro(title: string): void;
-  note(message: string, title?: string): void;
-  outro(message: string): void;
+  intro(title: string): Promise<void>;
+  note(message: string, title?: string): Promise<void>;
+  outro(message: string): Promise<void>;
   select<V extends string>(question: { message: string; options: PromptOption<V>[]; initialValue?: V }): Promise<V>;
   confirm(question: { message: string; initialValue: boolean }): Promise<boolean>;
   /** Asks until `validate` returns undefined (it returns the problem otherwise). */

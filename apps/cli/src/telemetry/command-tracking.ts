@@ -59,7 +59,8 @@ export function createCommandTracker(deps: CliDeps, session: CliSession): Comman
     // The first word that is not an option is what was typed for the command (options come after it).
     const typed = deps.argv.find((token) => !token.startsWith('-'));
     const declared = program ? listDeclaredOptions(program) : [];
-    session.telemetry.track('cli_command', {
+    // A function: the terminal and CI checks it reads are not even loaded while telemetry is off.
+    session.track('cli_command', () => ({
       command: command as TrackedCommand,
       ...(dispatched && isAliasTyped(typed) && typed !== command ? { called_as: typed } : {}),
       duration_ms: deps.now() - startedAt,
@@ -69,7 +70,7 @@ export function createCommandTracker(deps: CliDeps, session: CliSession): Comman
       is_ci: deps.isCI,
       // Only names the catalog allows: one unknown name would make the sanitiser drop the whole list.
       flags: usedFlagNames(deps.argv, declared).filter((name): name is CliFlag => flagNames.has(name)),
-    });
+    }));
   };
 
   return {

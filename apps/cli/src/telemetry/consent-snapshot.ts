@@ -19,7 +19,10 @@ export function cliConsent(deps: Pick<CliDeps, 'env' | 'homedir' | 'isCI'>, depl
     env: deps.env,
     homedir: deps.homedir,
     deploymentEnvFile: deploymentPaths(deploymentDir).envFile,
-    isCI: deps.isCI,
+    // Read when the CI rule is asked, so that CI detection is loaded only by a run that decides consent.
+    get isCI() {
+      return deps.isCI;
+    },
   });
 }
 

@@ -1,43 +1,37 @@
+import { statSync } from 'node:fs';
 import { ELMO, ELMO_NOTICE, type ElmoCatalog, elmoCatalog, firstRunNotice } from '@elmo/elmo-telemetry';
 import {
   cliPaths,
-  commonProperties,
-  createPreviewPrinter,
   type Destination,
-  ELMO_CONSENT_NAMES,
   isEphemeralIdentity,
   isPreviewMode,
   isTraceMode,
   resolveDestination,
 } from '@elmo/elmo-telemetry/node';
-import {
-  type ConsentVerdict,
-  createLocalOnlySender,
-  createTelemetry,
-  type Sender,
-  type Telemetry,
-} from '@elmo/telemetry-core';
-import {
-  consentEnv,
-  createLocalLog,
-  createTraceLogger,
-  EXPLICIT_RETRY_BOUNDS,
-  ensureInstallId,
-  isNoticeDue,
-  openSpool,
-  recordNoticeShown,
-  startDetachedSender,
-} from '@elmo/telemetry-core/node';
+import type { ConsentVerdict, PropsOf, Sender, Telemetry, TrackedName } from '@elmo/telemetry-core';
+import { createTraceLogger, ensureInstallId, isNoticeDue, recordNoticeShown } from '@elmo/telemetry-core/node';
 import { deploymentDirFor, isUnusable, readDeployment } from '../deployment/deployment.js';
 import type { CliDeps } from '../deps.js';
 import { describeFileProblem } from '../file-problem.js';
 import { cliConsent, snapshotOf } from './consent-snapshot.js';
-import { createRoutedSpoolSender, explicitSpoolPaths } from './spool-routes.js';
+import { explicitSpoolPaths } from './spool-routes.js';
 
-/** The telemetry of one CLI run: created lazily, inert while consent is off, finished once at exit. */
+/**
+ * The telemetry of one CLI run: inert while consent is off, finished once at exit. The client and the sender
+ * launcher are loaded only when needed (an event may be recorded, or a spool has something to send), so a run
+ * with telemetry off loads neither.
+ */
 export interface CliSession {
-  /** The telemetry client; creating it reads files but writes nothing. */
-  readonly telemetry: Telemetry<ElmoCatalog>;
+  /**
+   * Tracks an event (nothing at all while consent is off); it is recorded by `finish()` at the latest. Properties
+   * given as a function are only worked out when the event is recorded.
+   */
+  track<N extends TrackedName<ElmoCatalog>>(
+    name: N,
+    properties?: PropsOf<ElmoCatalog['events'][N]> | (() => PropsOf<ElmoCatalog['events'][N]>),
+  ): void;
+  /** Submits an explicit event (SPEC §6), whatever the consent; true when it was queued. */
+  readonly submitExplicit: Telemetry<ElmoCatalog>['submitExplicit'];
   /** Where events of this run would go (undefined: nowhere off the machine). */
   destination(): Destination | undefined;
   /** The deployment folder the command works on: its `.env` is a consent source and may name the destination. */
@@ -57,8 +51,13 @@ export interface CliSessionOptions {
   sender?: Sender;
 }
 
-// The CLI never sends while a command runs: everything is flushed once, at exit, to the spool.
-const FLUSH_AT = 1000;
+function hasEvents(spoolFile: string): boolean {
+  try {
+    return statSync(spoolFile).size > 0;
+  } catch {
+    return false;
+  }
+}
 
 /** Creates the telemetry session of one CLI run (SPEC §7: never slow, never lost, never loud). */
 export function createCliSession(deps: CliDeps, options: CliSessionOptions = {}): CliSession {
@@ -77,7 +76,6 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
   };
   let installId: string | undefined;
   let resolvedDestination: { value: Destination | undefined } | undefined;
-  let client: Telemetry<ElmoCatalog> | undefined;
   const warned = new Set<string>();
 
   const consent = () => resolver.decide();
@@ -108,76 +106,72 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
     return resolvedDestination.value;
   };
 
-  const createSender = (): Sender => {
-    if (options.sender) return options.sender;
-    if (!destination()) return createLocalOnlySender();
-    return createRoutedSpoolSender(elmoCatalog, {
-      tracked: openSpool(paths.spoolFile),
-      explicit: openSpool(explicitPaths.spoolFile),
-    });
-  };
-
+  // A track or submission was asked for in this run: finish() then looks at the spools even when consent kept the
+  // client unloaded (an explicit submission spooled earlier is sent whatever the consent).
+  let asked = false;
+  let client: Promise<Telemetry<ElmoCatalog>> | undefined;
+  // The time of the track() call being replayed: the client may be loaded a moment after it.
+  let trackedAt: number | undefined;
+  const pending: Promise<void>[] = [];
   const getClient = () => {
-    client ??= createTelemetry({
-      catalog: elmoCatalog,
-      consent,
-      identity,
-      sender: createSender(),
-      common: commonProperties({ source: 'cli', productVersion: deps.productVersion }),
-      sessionId: ephemeral ? undefined : deps.uuid(),
-      now: deps.now,
-      uuid: deps.uuid,
-      logger,
-      localLog: createLocalLog(paths.logFile),
-      preview: preview ? createPreviewPrinter(deps.stderr) : undefined,
-      flushAt: FLUSH_AT,
-      flushIntervalMs: 0,
-    });
+    client ??= import('./client.js').then(({ createCliClient }) =>
+      createCliClient({
+        deps,
+        paths,
+        consent,
+        identity,
+        hasDestination: destination() !== undefined,
+        preview,
+        ephemeral,
+        logger,
+        now: () => trackedAt ?? deps.now(),
+        sender: options.sender,
+      }),
+    );
     return client;
   };
 
-  const startSenders = () => {
+  const track: CliSession['track'] = (name, properties) => {
+    asked = true;
+    // Off (neither on nor local only): the client would drop the event unseen, so it is not even loaded.
+    const decision = consent();
+    if (!decision.enabled && decision.mode !== 'local') return;
+    const at = deps.now();
+    const values = typeof properties === 'function' ? properties() : properties;
+    const recorded = getClient().then((telemetry) => {
+      trackedAt = at;
+      try {
+        telemetry.track(name, values);
+      } finally {
+        trackedAt = undefined;
+      }
+    });
+    // Telemetry never fails a command: a client that cannot be loaded only shows in trace mode.
+    pending.push(recorded.catch((error) => logger.trace('telemetry: client unavailable', { error: String(error) })));
+  };
+
+  const startSenders = async (enabled: boolean) => {
     const target = destination();
     if (!target || options.sender || preview) return;
-    const enabled = consent().enabled;
-    const common = { host: target.host, apiKey: target.apiKey, capMs: deps.senderCapMs };
-    // Disabled: tracked events already spooled stay put and no sender starts for them (SPEC §3 "inert").
-    if (enabled) {
-      startDetachedSender(
-        {
-          ...common,
-          // The sender asks the same rules before every batch, from the same places (SPEC §7).
-          consent: {
-            names: ELMO_CONSENT_NAMES,
-            places: { ...resolver.places, env: consentEnv(ELMO_CONSENT_NAMES, deps.env) },
-          },
-          spoolPath: paths.spoolFile,
-          pidFile: paths.senderPidFile,
-          logPath: paths.logFile,
-          ...(isTraceMode(deps.env) ? { traceFile: paths.senderTraceFile } : {}),
-        },
-        undefined,
-        deps.env,
-      );
-    }
-    // An explicit submission is sent whatever the consent, and logged like every event that leaves (SPEC §7).
-    // It is retried within bounds (SPEC §6): one past them is dropped, logged and shown by `telemetry status`.
-    startDetachedSender(
-      {
-        ...common,
-        spoolPath: explicitPaths.spoolFile,
-        pidFile: explicitPaths.senderPidFile,
-        logPath: paths.logFile,
-        bounds: EXPLICIT_RETRY_BOUNDS,
-      },
-      undefined,
-      deps.env,
-    );
+    // Nothing to send: the launcher is not loaded (it would find both spools empty and start nothing).
+    if (!(enabled && hasEvents(paths.spoolFile)) && !hasEvents(explicitPaths.spoolFile)) return;
+    const { startCliSenders } = await import('./senders.js');
+    startCliSenders({
+      env: deps.env,
+      paths,
+      destination: target,
+      resolver,
+      enabled,
+      capMs: deps.senderCapMs,
+      trace: isTraceMode(deps.env),
+    });
   };
 
   return {
-    get telemetry() {
-      return getClient();
+    track,
+    submitExplicit: async (name, submission) => {
+      asked = true;
+      return (await getClient()).submitExplicit(name, submission);
     },
     destination,
     useDeployment(dir) {
@@ -224,11 +218,12 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
       }
     },
     async finish() {
-      if (!client) return;
+      if (!asked) return;
       try {
+        await Promise.all(pending);
         // Appends to the spool and writes the local log; nothing here touches the network.
-        await client.shutdown();
-        startSenders();
+        if (client) await (await client).shutdown();
+        await startSenders(consent().enabled);
       } catch (error) {
         logger.trace('telemetry: finishing failed', { error: String(error) });
       }

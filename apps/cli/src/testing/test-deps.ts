@@ -17,9 +17,9 @@ export function createScriptedPrompter(script: (string | boolean)[]): Prompter &
   };
   return {
     asked,
-    intro() {},
-    note() {},
-    outro() {},
+    async intro() {},
+    async note() {},
+    async outro() {},
     async select(question) {
       return next(question.message) as (typeof question.options)[number]['value'];
     },
