@@ -321,8 +321,8 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     await Promise.race([flushed, deadline]);
     if (timer) clearTimeout(timer);
     await options.sender.close?.().catch((error) => logger.trace('telemetry: close failed', { error: String(error) }));
-    // Closing aborted what was in flight: let that batch settle (it is logged as dropped), then log whatever
-    // was still queued, so that the local log accounts for every event even when the deadline cut it off.
+    // Closing aborted what was in flight: let that batch settle (it goes back to the queue), then keep whatever is
+    // still queued for the next start (or drop it), so that the local log accounts for every event.
     await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, SETTLE_MS))]);
     drained = true;
     settleUndelivered(queue.take());
