@@ -3,6 +3,7 @@
 import { cliBaseline } from './cases/cli-baseline.mjs';
 import { cliColdStart } from './cases/cli-cold-start.mjs';
 import { cliStatus } from './cases/cli-status.mjs';
+import { cliVsNode } from './cases/cli-vs-node.mjs';
 import { heapGrowth } from './cases/heap-growth.mjs';
 import { heavyDay } from './cases/heavy-day.mjs';
 import { importGraph } from './cases/import-graph.mjs';
@@ -19,6 +20,7 @@ const cases = {
   cliStatus,
   cliBaseline,
   cliColdStart,
+  cliVsNode,
   importGraph,
   // The case itself is unchanged; a miss gets a profile-based explanation.
   trackThroughput: async () => explainTrackThroughput(await trackThroughput()),

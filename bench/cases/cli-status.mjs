@@ -70,10 +70,10 @@ function explain(times, offWallMs) {
   // finish() (spool, sender, local log) runs only at exit; track() runs in the postAction hook.
   const extra = on.finish - off.finish + (on.track - off.track);
   const share = extra / offWallMs;
-  const percent = `~${(share * 100).toFixed(1)} % of the off run's wall time (median ${f(offWallMs)}, budget 5 %)`;
+  const percent = `~${(share * 100).toFixed(1)} % of the off run's wall time (median ${f(offWallMs)}, budget 2 %)`;
   let verdict = `${percent}: at the budget's edge, so whether a run passes depends on this machine's noise.`;
-  if (share > 0.06) verdict = `${percent}: the product's own work misses the budget, not only this machine's noise.`;
-  if (share < 0.04)
+  if (share > 0.03) verdict = `${percent}: the product's own work misses the budget, not only this machine's noise.`;
+  if (share < 0.015)
     verdict = `${percent}: within the budget, so this miss is mostly this machine's noise (other work runs on its 2 cores).`;
   return (
     `Where the time goes (CPU profiles of ${PROFILED_PAIRS} more runs per side against the healthy sink, means of the ` +
@@ -115,15 +115,18 @@ async function measure(kind, profiled) {
     if (kind === 'healthy') profiled.times = await profile(home);
     profiled.offMedianMs = { ...profiled.offMedianMs, [kind]: median(a) };
     const spooled = kind === 'healthy' ? '' : `; ${home.spoolEvents()} events left in the spool for a later run`;
+    // DESIGN §5: ≤ 1.02, or ≤ 2 ms added (median), whichever is looser once start-up is fast.
+    const addedMs = median(b) - median(a);
     return {
       name: `\`elmo status\` wall time, telemetry on (${ENDPOINT_LABELS[kind]}) ÷ off`,
-      budget: '≤ 1.05',
+      budget: '≤ 1.02, or ≤ 2 ms added',
       detail:
         `on ${describe(b)}, off (DO_NOT_TRACK=1) ${describe(a)}: medians (min – max) of ${PAIRS[kind]} alternating pairs, ` +
-        `each "on" run followed by waiting for its detached sender to exit${kind === 'healthy' ? `; the sink received ${received - before} events` : spooled}`,
+        `each "on" run followed by waiting for its detached sender to exit${kind === 'healthy' ? `; the sink received ${received - before} events` : spooled}; ` +
+        `${addedMs.toFixed(1)} ms added (median on − median off)`,
       value: median(ratios),
       spread: spread(ratios),
-      pass: median(ratios) <= 1.05,
+      pass: median(ratios) <= 1.02 || addedMs <= 2,
       format: (v) => v.toFixed(3),
     };
   } finally {
