@@ -3,9 +3,11 @@
 // (consent recorded, first-run notice already shown, install id saved), so that "on" is a user's everyday run.
 // Off is the same run with DO_NOT_TRACK=1. Sides alternate (off, on, off, on …).
 //
-// Fairness: after every "on" run we wait until the detached sender it started has exited. The sender is not
-// part of the command's wall time, but on this 2-core machine it would take CPU from the next sample, and a
-// sender still running would make the next "on" run skip spawning one (and so look cheaper than it is).
+// Fairness: after every "on" run we wait until the detached sender it started (if any) has exited. The sender is
+// not part of the command's wall time, but on this 2-core machine it would take CPU from the next sample, and a
+// sender still running would make the next "on" run skip spawning one (and so look cheaper than it is). The CLI's
+// own throttle is measured as shipped (no ELMO_TELEMETRY_SENDER_INTERVAL_MS): a sender at most once a minute unless
+// 20 events wait or one has waited a minute, so most "on" runs start none.
 // Against the hanging and refusing endpoints the sender's lifetime cap is lowered to 2 s with the CLI's documented
 // test knob (ELMO_TELEMETRY_SENDER_CAP_MS, set on both sides) so that waiting for it takes 2 s instead of ~16 s;
 // the command itself does the same work whatever the cap. The healthy sink runs with the real 30 s cap.
@@ -30,10 +32,9 @@ const FRAMES = pickFrames('finish', 'spoolAppend', 'fsync', 'startSender', 'spaw
 
 const WHAT_WOULD_CLOSE_IT =
   'Already done: the spool is appended in place with one write under its lock (rewritten only when the ' +
-  '1,000-event / 1 MB bound is crossed), the local log is written once at exit, and the sender runs at a lower ' +
-  'priority. What would close the rest (product): start the detached sender less often than every run, e.g. only ' +
-  'when no sender ran in the last minute or the spool holds 20 events or more. SPEC §7 says "at exit, if the spool ' +
-  'is non-empty", so this needs a spec change; a typical run would then add one small file append.';
+  '1,000-event / 1 MB bound is crossed), the local log is written once at exit, the sender runs at a lower ' +
+  'priority and is started at most once a minute unless 20 events wait or one has waited a minute (SPEC §7), ' +
+  'so a typical run adds one small file append and a read of the spool.';
 
 function describe(values) {
   const [low, high] = spread(values);
@@ -107,10 +108,15 @@ async function measure(kind, profiled) {
     await off();
     await on();
     const before = await endpoint.count();
+    const spooledBefore = home.spoolEvents();
     const { a, b, ratios } = await alternate(off, on, PAIRS[kind]);
     const received = await endpoint.count();
-    if (kind === 'healthy' && received - before < PAIRS[kind]) {
-      throw new Error(`the sink received ${received - before} events for ${PAIRS[kind]} "on" runs`);
+    // The sender starts at most once a minute unless 20 events wait: the latest events may still be spooled.
+    const waiting = home.spoolEvents() - spooledBefore;
+    if (kind === 'healthy' && received - before + waiting < PAIRS[kind]) {
+      throw new Error(
+        `the sink received ${received - before} events (${waiting} spooled) for ${PAIRS[kind]} "on" runs`,
+      );
     }
     if (kind === 'healthy') profiled.times = await profile(home);
     profiled.offMedianMs = { ...profiled.offMedianMs, [kind]: median(a) };
@@ -122,7 +128,7 @@ async function measure(kind, profiled) {
       budget: '≤ 1.02, or ≤ 2 ms added',
       detail:
         `on ${describe(b)}, off (DO_NOT_TRACK=1) ${describe(a)}: medians (min – max) of ${PAIRS[kind]} alternating pairs, ` +
-        `each "on" run followed by waiting for its detached sender to exit${kind === 'healthy' ? `; the sink received ${received - before} events` : spooled}; ` +
+        `each "on" run followed by waiting for the detached sender it started, if any, to exit${kind === 'healthy' ? `; the sink received ${received - before} events, ${waiting} wait in the spool for the next sender` : spooled}; ` +
         `${addedMs.toFixed(1)} ms added (median on − median off)`,
       value: median(ratios),
       spread: spread(ratios),

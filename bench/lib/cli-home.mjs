@@ -6,11 +6,15 @@ import { createTestHome } from '@elmo/test-support';
 /** How long to wait for a detached sender: against a hanging endpoint it lives up to its 30 s cap. */
 const SENDER_WAIT_MS = 40_000;
 
-/** Creates a temp home for the CLI pointed at `sinkUrl`; `extraEnv` (e.g. the sender cap knob) is in every run. */
+/**
+ * Creates a temp home for the CLI pointed at `sinkUrl`; `extraEnv` (e.g. the sender cap knob) is in every run.
+ * The CLI keeps its own sender throttle (at most one detached sender a minute unless events wait): the test
+ * homes' knob that starts one on every run is left out, so the bench measures the product's default.
+ */
 export function createCliHome(sinkUrl, extraEnv = {}) {
   const home = createTestHome(sinkUrl, {
     prefix: 'elmo-bench-cli-',
-    env: { ELMO_POSTHOG_KEY: 'phc_bench', ...extraEnv },
+    env: { ELMO_POSTHOG_KEY: 'phc_bench', ELMO_TELEMETRY_SENDER_INTERVAL_MS: undefined, ...extraEnv },
   });
   return { ...home, waitForSenders: (timeoutMs = SENDER_WAIT_MS) => home.waitForSenders(timeoutMs) };
 }

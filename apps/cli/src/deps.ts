@@ -25,6 +25,11 @@ export interface CliDeps {
   /** Lifetime cap of the detached sender; 30 s unless a test knob overrides it in main.ts. */
   senderCapMs: number;
   /**
+   * No second detached sender for tracked events starts within this long, unless 20 events or one a minute old
+   * wait (SPEC §7); 60 s unless a test knob lowers it in main.ts.
+   */
+  senderIntervalMs: number;
+  /**
    * Lets a long-running command (`start`) handle Ctrl-C and SIGTERM itself, instead of the default (end the
    * run as interrupted). Returns a function that gives the signals back.
    */

@@ -14,6 +14,8 @@ import { createCommandTracker } from './telemetry/command-tracking.js';
 import { createCliSession } from './telemetry/session.js';
 
 const SENDER_CAP_MS = 30_000;
+// SPEC §7: the detached sender for tracked events starts at most once a minute, unless events wait.
+const SENDER_INTERVAL_MS = 60_000;
 
 // Set while a command (`start`) handles Ctrl-C itself.
 let interruptHandler: (() => void) | undefined;
@@ -23,6 +25,14 @@ let interruptHandler: (() => void) | undefined;
 function senderCapMs(env: NodeJS.ProcessEnv): number {
   const value = Number(env.ELMO_TELEMETRY_SENDER_CAP_MS);
   return Number.isInteger(value) && value > 0 ? Math.min(value, SENDER_CAP_MS) : SENDER_CAP_MS;
+}
+
+// Test knob, documented in the README of apps/cli: shortens the 60 s during which no second sender starts for
+// tracked events, so that end-to-end tests (0: every run) see a sender on every run. It can only lower it.
+function senderIntervalMs(env: NodeJS.ProcessEnv): number {
+  const text = env.ELMO_TELEMETRY_SENDER_INTERVAL_MS?.trim();
+  const value = text ? Number(text) : Number.NaN;
+  return Number.isInteger(value) && value >= 0 ? Math.min(value, SENDER_INTERVAL_MS) : SENDER_INTERVAL_MS;
 }
 
 // A shell can sit in a folder that was deleted meanwhile: process.cwd() then throws. The folder only matters for
@@ -75,6 +85,7 @@ const deps: CliDeps = {
   uuid: randomUUID,
   secret: () => randomBytes(32).toString('base64url'),
   senderCapMs: senderCapMs(process.env),
+  senderIntervalMs: senderIntervalMs(process.env),
   onInterrupt(handler) {
     interruptHandler = handler;
     return () => {

@@ -6,11 +6,15 @@ import { createTempDir } from './temp-dir.js';
 /** The deployment id writeDeploymentEnv uses unless told otherwise. */
 export const TEST_DEPLOYMENT_ID = '7d3c2b1a-9e8f-4a6b-8c5d-4e3f2a1b0c9d';
 
-/** Test knobs: flush after 200 ms, usage every 500 ms (same behaviour, shorter waits); posthog-js in headless Chromium. */
+/**
+ * Test knobs: flush after 200 ms, usage every 500 ms (same behaviour, shorter waits); posthog-js in headless
+ * Chromium; the CLI starts its detached sender on every run that spooled events (not at most once a minute).
+ */
 export const TELEMETRY_KNOBS: Readonly<Record<string, string>> = {
   ELMO_TELEMETRY_FLUSH_MS: '200',
   ELMO_TELEMETRY_USAGE_MS: '500',
   ELMO_TELEMETRY_ALLOW_HEADLESS: '1',
+  ELMO_TELEMETRY_SENDER_INTERVAL_MS: '0',
 };
 
 /** A random bearer token for the internal API (ELMO_INTERNAL_TOKEN). */

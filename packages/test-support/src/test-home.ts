@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TELEMETRY_KNOBS } from './deployment.js';
 import { findProcesses, killProcesses } from './processes.js';
 import { runElmo } from './run-elmo.js';
 import type { RunOptions, RunResult } from './run-node.js';
@@ -16,6 +17,8 @@ export interface TestHome {
   stateDir: string;
   spoolFile: string;
   senderPidFile: string;
+  /** When the CLI last started the detached sender for tracked events (its once-a-minute throttle). */
+  senderStartedFile: string;
   explicitSpoolFile: string;
   logFile: string;
   /** The clean environment every run gets (plus `extra`); never the test process's own. */
@@ -40,8 +43,13 @@ export interface TestHome {
 export interface TestHomeOptions {
   /** Name prefix of the temp folder (default `elmo-cli-e2e-`). */
   prefix?: string;
-  /** Added to (and winning over) the base environment of every run, e.g. a test knob. */
-  env?: Record<string, string>;
+  /**
+   * Added to (and winning over) the base environment of every run, e.g. a test knob; a variable set to undefined
+   * is left out. The base starts the detached sender on every run that spooled events
+   * (`ELMO_TELEMETRY_SENDER_INTERVAL_MS=0`): `{ ELMO_TELEMETRY_SENDER_INTERVAL_MS: undefined }` keeps the CLI's own
+   * throttle (at most one sender a minute unless events wait).
+   */
+  env?: Record<string, string | undefined>;
 }
 
 /** Creates a TestHome under the system temp folder; `sinkUrl` becomes ELMO_POSTHOG_HOST. */
@@ -55,16 +63,19 @@ export function createTestHome(sinkUrl?: string, options: TestHomeOptions = {}):
   const deployDir = join(root.path, 'deploy');
   const configFile = join(configHome, 'elmo', 'config.json');
   const spoolFile = join(stateDir, 'telemetry-spool.jsonl');
-  const base: Record<string, string> = {
+  const merged: Record<string, string | undefined> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
     XDG_CONFIG_HOME: configHome,
     XDG_STATE_HOME: stateHome,
     ELMO_HOME: deployDir,
     ELMO_POSTHOG_KEY: 'phc_test',
+    ELMO_TELEMETRY_SENDER_INTERVAL_MS: TELEMETRY_KNOBS.ELMO_TELEMETRY_SENDER_INTERVAL_MS,
     ...(sinkUrl ? { ELMO_POSTHOG_HOST: sinkUrl } : {}),
     ...options.env,
   };
+  const base: Record<string, string> = {};
+  for (const [name, value] of Object.entries(merged)) if (value !== undefined) base[name] = value;
   const senderPidFile = join(stateDir, 'telemetry-sender.pid');
   const explicitPidFile = join(stateDir, 'explicit-sender.pid');
   const env = (extra: Record<string, string> = {}) => ({ ...base, ...extra });
@@ -81,6 +92,7 @@ export function createTestHome(sinkUrl?: string, options: TestHomeOptions = {}):
     stateDir,
     spoolFile,
     senderPidFile,
+    senderStartedFile: join(stateDir, 'telemetry-sender.started'),
     explicitSpoolFile: join(stateDir, 'explicit-spool.jsonl'),
     logFile: join(stateDir, 'telemetry-events.jsonl'),
     env,

@@ -3,6 +3,7 @@ import { type CliPaths, type Destination, ELMO_CONSENT_NAMES } from '@elmo/elmo-
 import {
   type ConsentResolver,
   consentEnv,
+  DEFAULT_SENDER_BATCH_EVENTS,
   EXPLICIT_RETRY_BOUNDS,
   startDetachedSender,
 } from '@elmo/telemetry-core/node';
@@ -26,12 +27,16 @@ export interface StartSendersOptions {
   resolver: ConsentResolver;
   enabled: boolean;
   capMs: number;
+  /** No second sender for tracked events within this long, unless a batch or a minute-old event waits (SPEC §7). */
+  intervalMs: number;
   trace: boolean;
 }
 
 /**
- * Starts a detached sender for each spool that has events: the telemetry spool only while consent is on, the
- * explicit submissions' spool whatever the consent (SPEC §6, §7). Loaded only when there is something to send.
+ * Starts a detached sender for each spool that has events: the telemetry spool only while consent is on and a
+ * sender is due (none started in the last `intervalMs`, 20 events waiting, or one queued `intervalMs` ago), the
+ * explicit submissions' spool at once and whatever the consent (SPEC §6, §7). Loaded only when there is something
+ * to send.
  */
 export function startCliSenders(options: StartSendersOptions): void {
   const { env, paths, destination, resolver } = options;
@@ -55,6 +60,13 @@ export function startCliSenders(options: StartSendersOptions): void {
       },
       entry,
       env,
+      {
+        throttle: {
+          intervalMs: options.intervalMs,
+          batchEvents: DEFAULT_SENDER_BATCH_EVENTS,
+          stampFile: paths.senderStartedFile,
+        },
+      },
     );
   }
   // An explicit submission is sent whatever the consent, and logged like every event that leaves (SPEC §7).

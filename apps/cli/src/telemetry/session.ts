@@ -163,6 +163,7 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
       resolver,
       enabled,
       capMs: deps.senderCapMs,
+      intervalMs: deps.senderIntervalMs,
       trace: isTraceMode(deps.env),
     });
   };

@@ -90,6 +90,7 @@ export function createTestDeps(overrides: Partial<CliDeps> = {}): TestDeps {
     uuid: () => crypto.randomUUID(),
     secret: () => 'test-secret-test-secret-test-secret',
     senderCapMs: 1000,
+    senderIntervalMs: 0,
     onInterrupt: () => () => {},
     cleanup: temp.remove,
     ...overrides,

@@ -46,6 +46,8 @@ export interface CliPaths {
   stateDir: string;
   spoolFile: string;
   senderPidFile: string;
+  /** When the CLI last started the detached sender (SPEC §7: not more than once a minute unless events wait). */
+  senderStartedFile: string;
   logFile: string;
   senderTraceFile: string;
 }
@@ -58,6 +60,7 @@ export function cliPaths(env: Env, homedir: string): CliPaths {
     stateDir: user.stateDir,
     spoolFile: join(user.stateDir, 'telemetry-spool.jsonl'),
     senderPidFile: join(user.stateDir, 'telemetry-sender.pid'),
+    senderStartedFile: join(user.stateDir, 'telemetry-sender.started'),
     logFile: join(user.stateDir, 'telemetry-events.jsonl'),
     senderTraceFile: join(user.stateDir, 'telemetry-sender.log'),
   };

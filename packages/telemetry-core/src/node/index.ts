@@ -18,6 +18,7 @@ export * from './spool/disk-spool.js';
 export * from './spool/retry-bounds.js';
 export * from './spool/sender-launcher.js';
 export * from './spool/sender-slot.js';
+export * from './spool/sender-throttle.js';
 export * from './spool/sender-timing.js';
 export * from './text-file.js';
 export * from './trace-logger.js';

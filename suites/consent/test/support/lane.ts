@@ -12,12 +12,16 @@ import {
 } from '@elmo/test-support';
 import { type ConsentWorld, optOutsInForce } from './oracle.js';
 
-/** Shorter intervals (same behaviour) so that a few hundred milliseconds of use produce every kind of event. */
+/**
+ * Shorter intervals (same behaviour) so that a few hundred milliseconds of use produce every kind of event, and a
+ * CLI sender on every run that spooled events.
+ */
 export const FAST_TELEMETRY = {
   ELMO_TELEMETRY_FLUSH_MS: '100',
   ELMO_TELEMETRY_USAGE_MS: '150',
   ELMO_TELEMETRY_ALLOW_HEADLESS: '1',
   ELMO_TELEMETRY_SENDER_CAP_MS: '5000',
+  ELMO_TELEMETRY_SENDER_INTERVAL_MS: '0',
 };
 
 /** The opt-outs in force from `at` until the next mark. */

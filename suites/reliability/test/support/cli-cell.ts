@@ -24,7 +24,8 @@ export const CLI_SCRIPT: readonly { args: string[]; code: number; events: number
   { args: ['st'], code: 0, events: 1 },
 ];
 
-const senderEnv = { ELMO_TELEMETRY_SENDER_CAP_MS: String(SENDER_CAP_MS) };
+// A sender on every run that spooled events (the product starts at most one a minute unless events wait).
+const senderEnv = { ELMO_TELEMETRY_SENDER_CAP_MS: String(SENDER_CAP_MS), ELMO_TELEMETRY_SENDER_INTERVAL_MS: '0' };
 
 /** A private home whose first-run notice was already shown, so every run may send. */
 export function createCliHome(sinkUrl: string): TestHome {

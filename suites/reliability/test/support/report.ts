@@ -70,7 +70,7 @@ function faultSection(records: readonly CellRecord[]): string {
   const sum = (rows: string[], name: string) =>
     FAULT_MODES.map((mode) => {
       const values = rows.map((row) => cell(row, mode.id)[0]?.metrics[name]).filter((v) => v !== undefined);
-      return values.length === 0 ? '—' : String(values.reduce((n, v) => n + Number(v), 0));
+      return values.length === 0 ? '—' : String(values.reduce<number>((n, v) => n + Number(v), 0));
     });
   const budgets = table(
     ['measured', ...FAULT_MODES.map((m) => m.label)],

@@ -10,6 +10,7 @@ import { createLocalLog } from '../local-log.js';
 import { readLivePid } from '../pid-file.js';
 import { openSpool } from './disk-spool.js';
 import { dropPastBounds, type RetryBounds } from './retry-bounds.js';
+import { isSenderDue, readSenderStamp, type SenderThrottle, writeSenderStamp } from './sender-throttle.js';
 
 /**
  * Everything the detached sender needs, handed over in a 0600 file that it reads and deletes (never argv, which
@@ -76,11 +77,23 @@ export function detachedSenderEntry(): string {
   return fileURLToPath(new URL('./sender-process.js', import.meta.url));
 }
 
+/** How a run decides to start a sender, beside what the sender itself is handed. */
+export interface LaunchOptions {
+  /**
+   * Start a sender only when one is due (`isSenderDue`), and record each start in `throttle.stampFile`. Without
+   * it, a sender starts on every run that finds events (explicit submissions: SPEC §6).
+   */
+  throttle?: SenderThrottle;
+  /** The clock (tests pass a fixed one). */
+  now?: () => number;
+}
+
 /**
- * Starts the detached sender when the spool has events and no sender is running. With `config.bounds`, events
- * past them are dropped (and logged) first, so a spool holding only those starts nothing. The child is
- * unref'd, gets no terminal and only the allow-listed variables of `parentEnv` (`senderEnvironment`: nothing
- * like NODE_OPTIONS can load code into it), and runs in the spool's folder. `parentEnv` is the product's process
+ * Starts the detached sender when the spool has events, no sender is running and, with `options.throttle`, one
+ * is due (SPEC §7: none started in the last minute, a batch waiting, or an event that waited a minute). With
+ * `config.bounds`, events past them are dropped (and logged) first, so a spool holding only those starts
+ * nothing. The child is unref'd, gets no terminal and only the allow-listed variables of `parentEnv`
+ * (`senderEnvironment`: nothing like NODE_OPTIONS can load code into it), and runs in the spool's folder. `parentEnv` is the product's process
  * environment (the core never reads `process.env`); without it the child gets an empty one. Returns the child's
  * pid, or undefined when nothing was started.
  */
@@ -88,17 +101,33 @@ export function startDetachedSender(
   config: DetachedSenderConfig,
   entry = detachedSenderEntry(),
   parentEnv: Readonly<Record<string, string | undefined>> = {},
+  options: LaunchOptions = {},
 ): number | undefined {
+  const now = options.now ?? Date.now;
   const spool = openSpool(config.spoolPath);
   if (spool.isEmpty()) return undefined;
   // A running sender drops what is past the bounds itself, and may be making an event's last attempt right now.
   if (readLivePid(config.pidFile) !== undefined) return undefined;
+  const { throttle } = options;
+  if (throttle) {
+    const due = isSenderDue({
+      events: spool.read(),
+      lastStartAt: readSenderStamp(throttle.stampFile),
+      now: now(),
+      intervalMs: throttle.intervalMs,
+      batchEvents: throttle.batchEvents,
+    });
+    if (!due) return undefined;
+  }
   if (config.bounds) {
     const localLog = config.logPath ? createLocalLog(config.logPath) : undefined;
-    dropPastBounds({ spool, bounds: config.bounds, now: Date.now(), localLog });
+    dropPastBounds({ spool, bounds: config.bounds, now: now(), localLog });
     localLog?.flush?.();
     if (spool.isEmpty()) return undefined;
   }
+  // Recorded before the start, so that a run ending at the same moment sees it (two may still both start: the
+  // second sender finds the slot taken and exits).
+  if (throttle) writeSenderStamp(throttle.stampFile, now());
   const configFile = join(dirname(config.spoolPath), `.sender-${randomUUID()}.json`);
   writeFileAtomic(configFile, JSON.stringify(config));
   const child = spawn(process.execPath, [entry, configFile], {

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../fs-atomic.js';
+import type { SpooledEvent } from './disk-spool.js';
+
+// SPEC §7 lets a CLI start its detached sender less often than every run, so that an everyday command does not pay
+// for a process start: one is started when none started for a while, when a batch is waiting, or when an event has
+// waited that long. Explicit submissions are never throttled (SPEC §6).
+
+/** When a run may start the detached sender for a spool that has events. */
+export interface SenderThrottle {
+  /** Start one when none started within this long (SPEC §7: 60 s); 0 starts one on every run. */
+  intervalMs: number;
+  /** Start one at once when the spool holds this many events (SPEC §7: 20). */
+  batchEvents: number;
+  /** Holds the time (ms since the epoch) the last sender was started; missing or unreadable means never. */
+  stampFile: string;
+}
+
+/** SPEC §7's example values: a sender at most once a minute, unless 20 events wait. */
+export const DEFAULT_SENDER_INTERVAL_MS = 60_000;
+export const DEFAULT_SENDER_BATCH_EVENTS = 20;
+
+/** What the decision looks at. */
+export interface SenderDueInput {
+  /** The events in the spool now. */
+  events: readonly SpooledEvent[];
+  /** When the last sender was started, if known. */
+  lastStartAt: number | undefined;
+  now: number;
+  intervalMs: number;
+  batchEvents: number;
+}
+
+function queuedAtMs(event: SpooledEvent): number | undefined {
+  const at = Date.parse(event.queuedAt ?? event.timestamp);
+  return Number.isFinite(at) ? at : undefined;
+}
+
+/**
+ * Whether a sender is due for this spool: it holds events and (a) no sender started in the last `intervalMs` (a
+ * start recorded in the future, after the clock was set back, counts as none), or (b) it holds `batchEvents` or
+ * more, or (c) its oldest event was queued `intervalMs` ago or more. So no event waits longer than until the first
+ * run `intervalMs` after it was recorded.
+ */
+export function isSenderDue(input: SenderDueInput): boolean {
+  const { events, lastStartAt, now, intervalMs } = input;
+  if (events.length === 0) return false;
+  if (intervalMs <= 0 || events.length >= input.batchEvents) return true;
+  if (lastStartAt === undefined || lastStartAt > now || now - lastStartAt >= intervalMs) return true;
+  return events.some((event) => {
+    const at = queuedAtMs(event);
+    return at === undefined || now - at >= intervalMs;
+  });
+}
+
+/** The last start recorded in `stampFile`; undefined when it is missing or holds no time. */
+export function readSenderStamp(stampFile: string): number | undefined {
+  try {
+    const at = Number(readFileSync(stampFile, 'utf8').trim());
+    return Number.isSafeInteger(at) && at > 0 ? at : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Records a sender start (temp file + rename: two runs starting at once both write a recent time, the last one
+ * stays). A failed write is ignored: the next run then starts a sender again, which is only less thrifty.
+ */
+export function writeSenderStamp(stampFile: string, at: number): void {
+  try {
+    writeFileAtomic(stampFile, `${at}\n`);
+  } catch {}
+}
