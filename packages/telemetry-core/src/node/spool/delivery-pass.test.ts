@@ -78,8 +78,8 @@ describe('the detached sender timing (SPEC §7)', () => {
     expect(senderTiming({ capMs: 30_000 }, 0)).toEqual({ requestTimeoutMs: 5000, lastStartAt: 24_000 });
     // A short cap (tests) gets a shorter request timeout, so that something can still be sent.
     expect(senderTiming({ capMs: 4500, requestTimeoutMs: 5000 }, 100)).toEqual({
-      requestTimeoutMs: 1125,
-      lastStartAt: 100 + 3500 - 1125,
+      requestTimeoutMs: 1500,
+      lastStartAt: 100 + 3500 - 1500,
     });
   });
 
