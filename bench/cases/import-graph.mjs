@@ -38,7 +38,9 @@ export async function importGraph() {
   try {
     await initCliHome(home);
     const before = await sink.count();
-    const on = await loadedBy(home, ['status'], {});
+    // This case checks where delivery happens (a detached sender, never the command's own process), not the
+    // sender throttle: `init` just started a sender, so the run asks for one at once (the test knob, 0 ms window).
+    const on = await loadedBy(home, ['status'], { ELMO_TELEMETRY_SENDER_INTERVAL_MS: '0' });
     await home.waitForSenders();
     const sent = (await sink.count()) - before;
     const off = await loadedBy(home, ['status'], { DO_NOT_TRACK: '1' });
