@@ -20,6 +20,7 @@
 // sent), by event name; the accepted rows are checked against the load (every count accounted for).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createRandom } from '@elmo/test-support';
 
 const CHILD_FLAG = '--heavy-day-child';
 const DAY_MS = 24 * 60 * 60_000;
@@ -60,17 +61,6 @@ const FEATURE_WEIGHTS = {
 
 // ---------------------------------------------------------------------------------------------- the child process
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pickWeighted(random, entries, weightOf) {
   const total = entries.reduce((sum, e) => sum + weightOf(e), 0);
   let r = random() * total;
@@ -83,7 +73,7 @@ function pickWeighted(random, entries, weightOf) {
 
 /** The day's load as [time offset, call] pairs, in time order. */
 function buildLoad(deployment) {
-  const random = mulberry32(SEED);
+  const random = createRandom(SEED);
   const at = (window) => window.from + random() * (window.to - window.from);
   const load = [];
   const tracked = { apiRequests: 0, features: 0, pageViews: 0 };

@@ -45,6 +45,20 @@ function governance(event: EventSpec): string[] {
   ];
 }
 
+// One event's section: heading, purpose, governance and properties (tracked and explicit events alike).
+function eventSection(event: EventSpec): string[] {
+  return [
+    `### \`${event.name}\``,
+    '',
+    event.purpose,
+    '',
+    ...governance(event),
+    '',
+    ...propertyTable(event.properties),
+    '',
+  ];
+}
+
 /** One line per tracked event, for the `init` prompt and the settings page. */
 export function collectedSummary(catalog: Catalog): { collected: string[]; neverCollected: string[] } {
   const collected = Object.values(catalog.events)
@@ -101,30 +115,12 @@ export function renderDisclosure(catalog: Catalog): string {
     'says why. An expired event is recorded in the local log as dropped (`expired`).',
     '',
   ];
-  for (const event of tracked) {
-    lines.push(
-      `### \`${event.name}\``,
-      '',
-      event.purpose,
-      '',
-      ...governance(event),
-      '',
-      ...propertyTable(event.properties),
-      '',
-    );
-  }
+  for (const event of tracked) lines.push(...eventSection(event));
   lines.push('## What is never collected', '', ...catalog.neverCollected.map((item) => `- ${item}`), '');
   lines.push('## The exceptions: the newsletter signup and the deletion request', '');
   for (const event of explicit) {
     lines.push(
-      `### \`${event.name}\``,
-      '',
-      event.purpose,
-      '',
-      ...governance(event),
-      '',
-      ...propertyTable(event.properties),
-      '',
+      ...eventSection(event),
       ...(event.personProperties
         ? [
             `Person properties set: ${Object.keys(event.personProperties)

@@ -258,35 +258,21 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
       counters.droppedProperties += dropped.length;
       if (dropped.length) logger.trace('telemetry: properties dropped', { event: name, dropped });
       const eventProperties = Object.assign({ event_version: spec.version }, base, own);
+      const build = (distinctId: string) =>
+        buildEnvelope({ uuid: uuid(), event: name, distinctId, now: now(), properties: eventProperties });
       // An expired event (SPEC §5) is never queued, sent or kept local: it is logged as dropped, with the reason,
-      // and identity is not asked for.
+      // and identity is not asked for (the empty distinct id never leaves this function).
       if (now() >= (expiresAt.get(name) ?? Number.POSITIVE_INFINITY)) {
         counters.droppedExpired += 1;
         logger.trace('telemetry: event expired, not sent', { event: name });
-        const event = buildEnvelope({
-          uuid: uuid(),
-          event: name,
-          distinctId: '',
-          now: now(),
-          properties: eventProperties,
-        });
-        return recorder.record([event], 'dropped', 'expired');
+        return recorder.record([build('')], 'dropped', 'expired');
       }
       // Local mode (SPEC §3): the event is built exactly as it would be sent and recorded in the local log only.
-      // No identity is asked for, so no id is ever created; the empty distinct id never leaves this function.
-      if (local) {
-        const event = buildEnvelope({
-          uuid: uuid(),
-          event: name,
-          distinctId: '',
-          now: now(),
-          properties: eventProperties,
-        });
-        return recorder.record([event], 'local');
-      }
+      // No identity is asked for, so no id is ever created.
+      if (local) return recorder.record([build('')], 'local');
       const distinctId = options.identity();
       if (!distinctId) return logger.trace('telemetry: no identity, nothing sent', { event: name });
-      enqueue(buildEnvelope({ uuid: uuid(), event: name, distinctId, now: now(), properties: eventProperties }));
+      enqueue(build(distinctId));
     });
   };
 
