@@ -24,7 +24,7 @@ export function computeReport(input: ReportInput, now: Date): ReportResult {
   const lastTouched = (p: InventoryPrompt) => Date.parse(p.editedAt ?? p.createdAt);
 
   return {
-    version: 1,
+    version: 2,
     generatedAt: now.toISOString(),
     brand: { id: input.brand.id, name: input.brand.name },
     totals: {
@@ -37,5 +37,6 @@ export function computeReport(input: ReportInput, now: Date): ReportResult {
     prompts: [...input.prompts]
       .sort((a, b) => lastTouched(b) - lastTouched(a) || a.id.localeCompare(b.id))
       .map((p) => ({ id: p.id, text: p.text, createdAt: p.createdAt, lastEditedAt: p.editedAt })),
+    providers: [],
   };
 }

@@ -3,6 +3,8 @@
 // package sits below both apps and beside the telemetry packages, DESIGN §1), so the two sides cannot drift; each
 // checks what crosses the wire on arrival: the worker with `parseClaimedJob`, the web app with `parseReportResult`.
 
+import { PROVIDER_ERROR_KINDS, PROVIDERS, type Provider, type ProviderErrorKind } from '@elmo/elmo-telemetry';
+
 /** One prompt of a brand's inventory, as a claimed job carries it. */
 export interface InventoryPrompt {
   id: string;
@@ -28,9 +30,37 @@ export interface ReportPrompt {
   lastEditedAt: string | null;
 }
 
-/** A brand's prompt inventory at `generatedAt` (version 1): computed by the worker, stored and shown by the web app. */
+/** How one provider call failed: its class (SPEC §12) and the HTTP status when there was one; never a message. */
+export interface ProviderFailure {
+  kind: ProviderErrorKind;
+  status: number | null;
+}
+
+/** One prompt asked of one provider: whether the brand was mentioned, where, or why there is no answer. */
+export interface ProviderAnswer {
+  promptId: string;
+  mentioned: boolean;
+  /** 1-based line of the answer where the brand is first named; null when not mentioned or failed. */
+  position: number | null;
+  error: ProviderFailure | null;
+}
+
+/** What one provider said about the brand's prompts. */
+export interface ProviderReport {
+  provider: Provider;
+  /** Prompts answered, prompts that mentioned the brand, prompts that failed. */
+  answered: number;
+  mentioned: number;
+  failed: number;
+  answers: ProviderAnswer[];
+}
+
+/**
+ * A brand's report at `generatedAt` (version 2): its prompt inventory and, per configured provider, whether each
+ * prompt's answer mentions the brand. Computed by the worker, stored and shown by the web app.
+ */
 export interface ReportResult {
-  version: 1;
+  version: 2;
   generatedAt: string;
   brand: { id: string; name: string };
   totals: {
@@ -41,7 +71,14 @@ export interface ReportResult {
     editedLast30Days: number;
   };
   prompts: ReportPrompt[];
+  providers: ProviderReport[];
 }
+
+/** A report stored before providers existed (version 1): still shown, never produced. */
+export type ReportResultV1 = Omit<ReportResult, 'version' | 'providers'> & { version: 1 };
+
+/** Any report the database may hold. */
+export type StoredReportResult = ReportResult | ReportResultV1;
 
 const countKeys = ['prompts', 'createdLast7Days', 'createdLast30Days', 'editedLast7Days', 'editedLast30Days'] as const;
 
@@ -71,13 +108,45 @@ function isInventoryPrompt(v: unknown): v is InventoryPrompt {
   );
 }
 
-/** Returns the value as a ReportResult, or null when it does not have that exact shape. */
+const isPosition = (v: unknown): boolean => v === null || (isCount(v) && v >= 1);
+const isStatus = (v: unknown): boolean => v === null || (isCount(v) && v >= 100 && v <= 599);
+
+function isProviderFailure(v: unknown): v is ProviderFailure {
+  return (
+    isObject(v) && (PROVIDER_ERROR_KINDS as readonly unknown[]).includes(v.kind) && isStatus(v.status ?? null)
+  );
+}
+
+function isProviderAnswer(v: unknown): v is ProviderAnswer {
+  return (
+    isObject(v) &&
+    typeof v.promptId === 'string' &&
+    typeof v.mentioned === 'boolean' &&
+    isPosition(v.position) &&
+    (v.error === null || isProviderFailure(v.error))
+  );
+}
+
+function isProviderReport(v: unknown): v is ProviderReport {
+  return (
+    isObject(v) &&
+    (PROVIDERS as readonly unknown[]).includes(v.provider) &&
+    isCount(v.answered) &&
+    isCount(v.mentioned) &&
+    isCount(v.failed) &&
+    Array.isArray(v.answers) &&
+    v.answers.every(isProviderAnswer)
+  );
+}
+
+/** Returns the value as a (version 2) ReportResult, or null when it does not have that exact shape. */
 export function parseReportResult(value: unknown): ReportResult | null {
-  if (!isObject(value) || value.version !== 1 || !isIsoDate(value.generatedAt)) return null;
-  const { brand, totals, prompts } = value;
+  if (!isObject(value) || value.version !== 2 || !isIsoDate(value.generatedAt)) return null;
+  const { brand, totals, prompts, providers } = value;
   if (!isBrand(brand)) return null;
   if (!isObject(totals) || !countKeys.every((key) => isCount(totals[key]))) return null;
   if (!Array.isArray(prompts) || !prompts.every(isReportPrompt)) return null;
+  if (!Array.isArray(providers) || !providers.every(isProviderReport)) return null;
   return value as unknown as ReportResult;
 }
 

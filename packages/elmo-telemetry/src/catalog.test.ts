@@ -18,6 +18,7 @@ describe('elmoCatalog', () => {
         'heartbeat',
         'install_complete',
         'newsletter_signup',
+        'provider_usage',
         'update_complete',
       ].sort(),
     );

@@ -4,8 +4,12 @@ import {
   CLI_ERROR_CODES,
   CLI_FLAGS,
   COMMAND_ALIASES,
+  DATABASE_MODES,
+  DEPLOYMENT_MODES,
   ELMO,
+  INIT_STEPS,
   PAGE_ROUTES,
+  PROVIDERS,
   TRACKED_COMMANDS,
 } from './names.js';
 
@@ -30,7 +34,7 @@ export function isValidEmail(value: string): boolean {
  */
 export const elmoCatalog = defineCatalog({
   // Raise this whenever an event or property is added, so that everyone sees the notice again.
-  consentVersion: 1,
+  consentVersion: 2,
   common: {
     event_version: prop.count('Version of the event’s own shape, raised when its properties change.'),
     product_version: prop.version('Elmo version, e.g. 0.1.0.'),
@@ -41,7 +45,10 @@ export const elmoCatalog = defineCatalog({
     arch: prop.enum(['x64', 'arm64', 'arm', 'ia32', 'ppc64', 's390x', 'riscv64', 'loong64'], 'Processor architecture.'),
     node_version: prop.version('Node.js version.'),
     source: prop.enum(['cli', 'web', 'worker', 'browser'], 'Which part of Elmo sent the event.'),
-    deployment_mode: prop.enum(['local', 'whitelabel', 'development'], 'How Elmo is deployed.'),
+    deployment_mode: prop.enum(
+      DEPLOYMENT_MODES,
+      'How Elmo is deployed: `local` (default), `whitelabel` (ELMO_DEPLOYMENT_MODE), `development` (`elmo start --dev`).',
+    ),
     session_id: prop.id('A random id for one process run (one CLI command, one server start); never stored.'),
   },
   neverCollected: [
@@ -78,19 +85,26 @@ export const elmoCatalog = defineCatalog({
     }),
     defineEvent({
       name: 'cli_init',
-      purpose: '`elmo init` finished: the non-secret choices made.',
-      version: 1,
+      purpose:
+        '`elmo init` finished, or was interrupted after telemetry was allowed: the non-secret choices made and the step reached.',
+      version: 2,
       owner: OWNER,
       question:
         'How often does `elmo init` complete, at which step does it drop off, and which database mode is more common?',
       added: '0.1.0',
       expires: { date: USAGE_METRICS_EXPIRE },
       properties: {
-        database_mode: prop.enum(['embedded', 'postgres'], 'Embedded database or an existing PostgreSQL.'),
+        database_mode: prop.enum(DATABASE_MODES, 'Embedded database or an existing PostgreSQL.'),
         telemetry_answered: prop.boolean('Whether the telemetry question was answered (rather than defaulted).'),
         newsletter_answered: prop.boolean('Whether the newsletter question was answered.'),
         deployment_existed: prop.boolean('Whether a deployment already existed.'),
         is_interactive: prop.boolean('Whether the prompts were shown.'),
+        providers: prop.enumList(PROVIDERS, 'The model providers chosen (never a key or a URL).'),
+        completed: prop.boolean('Whether `init` ran to the end (false: interrupted, e.g. Ctrl-C at a question).'),
+        last_step: prop.enum(
+          INIT_STEPS,
+          'The last step reached, in the order database, telemetry, providers, newsletter, written.',
+        ),
       },
     }),
     defineEvent({
@@ -141,18 +155,22 @@ export const elmoCatalog = defineCatalog({
     }),
     defineEvent({
       name: 'deployment_started',
-      purpose: 'The web app or the worker became ready.',
-      version: 1,
+      purpose: 'The web app or a worker became ready (one event per component process).',
+      version: 2,
       owner: OWNER,
       question: 'How many deployments run, and on which versions?',
       added: '0.1.0',
       expires: { never: 'A lifecycle event: the count of running deployments rests on it.' },
-      properties: { component: prop.enum(COMPONENTS, 'Which component.') },
+      properties: {
+        component: prop.enum(COMPONENTS, 'Which component.'),
+        database_mode: prop.enum(DATABASE_MODES, 'Embedded database or PostgreSQL (DATABASE_URL).'),
+        providers: prop.enumList(PROVIDERS, 'The model providers configured (ELMO_PROVIDERS; never a key or a URL).'),
+      },
     }),
     defineEvent({
       name: 'heartbeat',
       purpose: 'Sent every 24 hours while a component runs.',
-      version: 1,
+      version: 2,
       owner: OWNER,
       question: 'How many deployments run, on which versions, and how long do long-running ones stay up?',
       added: '0.1.0',
@@ -160,12 +178,13 @@ export const elmoCatalog = defineCatalog({
       properties: {
         component: prop.enum(COMPONENTS, 'Which component.'),
         uptime_hours: prop.hours('Hours since the component started.'),
+        os_release: prop.version('Operating system kernel release, major.minor only (e.g. 6.1).'),
       },
     }),
     defineEvent({
       name: 'deployment_stopped',
       purpose: 'A component is shutting down.',
-      version: 1,
+      version: 2,
       owner: OWNER,
       question: 'How long do long-running deployments stay up?',
       added: '0.1.0',
@@ -173,25 +192,50 @@ export const elmoCatalog = defineCatalog({
       properties: {
         component: prop.enum(COMPONENTS, 'Which component.'),
         runtime_hours: prop.hours('Hours it ran.'),
+        os_release: prop.version('Operating system kernel release, major.minor only (e.g. 6.1).'),
       },
     }),
     defineEvent({
       name: 'feature_usage',
       purpose: 'How often features were used, counted in memory and sent every 10 minutes and at shutdown.',
-      version: 1,
+      version: 2,
       owner: OWNER,
       question: 'How many prompts are tracked across all deployments, and which features are used after a release?',
       added: '0.1.0',
       expires: { date: USAGE_METRICS_EXPIRE },
       properties: {
         brands_created: prop.count('Brands created.'),
+        brands_renamed: prop.count('Brands renamed.'),
+        brands_deleted: prop.count('Brands deleted.'),
         prompts_created: prop.count('Prompts created.'),
         prompts_edited: prop.count('Prompts edited.'),
         prompts_deleted: prop.count('Prompts deleted.'),
-        reports_run: prop.count('Reports completed.'),
-        reports_failed: prop.count('Reports that failed.'),
+        reports_requested: prop.count('Reports asked for (the Run report button or the API).'),
+        reports_completed: prop.count('Reports a worker finished and stored.'),
+        reports_failed: prop.count('Reports given up on after their last attempt.'),
         brands_total: prop.count('Brands in the deployment.'),
         prompts_total: prop.count('Prompts in the deployment.'),
+      },
+    }),
+    defineEvent({
+      name: 'provider_usage',
+      purpose:
+        'Calls a worker made to one model provider, aggregated in memory and sent with feature_usage (one event per provider used).',
+      version: 1,
+      owner: OWNER,
+      question: 'Which model providers are most popular, and which ones produce the most errors?',
+      added: '0.1.0',
+      expires: { date: USAGE_METRICS_EXPIRE },
+      properties: {
+        provider: prop.enum(PROVIDERS, 'The provider; never its key, model server or base URL.'),
+        requests: prop.count('Calls made in the period, retries included.'),
+        errors_timeout: prop.count('Calls that timed out.'),
+        errors_rate_limited: prop.count('Calls refused as rate limited (HTTP 429).'),
+        errors_auth: prop.count('Calls refused for the key (HTTP 401 or 403).'),
+        errors_server: prop.count('Calls that failed on the provider’s side (HTTP 5xx).'),
+        errors_other: prop.count('Calls that failed otherwise (refused connection, malformed answer, other status).'),
+        p50_ms: prop.durationMs('Median call duration.'),
+        p95_ms: prop.durationMs('95th percentile call duration.'),
       },
     }),
     defineEvent({

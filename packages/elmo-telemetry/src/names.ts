@@ -18,6 +18,10 @@ export const ELMO = {
     telemetryId: 'ELMO_TELEMETRY_ID',
     logLevel: 'LOG_LEVEL',
     port: 'ELMO_PORT',
+    /** Deployment `.env`: comma list of the model providers reports run against (default `offline`). */
+    providers: 'ELMO_PROVIDERS',
+    /** Deployment `.env`: `local` (default) or `whitelabel`; `elmo start --dev` sets `development`. */
+    deploymentMode: 'ELMO_DEPLOYMENT_MODE',
   },
   defaultPort: 1515,
   defaultPolicyFile: '/etc/elmo/telemetry.json',
@@ -51,6 +55,9 @@ export const CLI_FLAGS = [
   'lines',
   'forget',
   'since',
+  'provider',
+  'workers',
+  'dev',
   'help',
   'version',
 ] as const;
@@ -62,6 +69,9 @@ export const CLI_ERROR_CODES = [
   'invalid_email',
   'invalid_port',
   'invalid_database_url',
+  'invalid_provider',
+  'missing_provider_key',
+  'invalid_workers',
   'config_unreadable',
   'env_unreadable',
   'no_deployment',
@@ -93,12 +103,30 @@ export const PAGE_ROUTES = ['/', '/brands/[id]', '/reports/[id]', '/settings'] a
 /** The feature counters of `feature_usage`. */
 export const FEATURE_COUNTERS = [
   'brands_created',
+  'brands_renamed',
+  'brands_deleted',
   'prompts_created',
   'prompts_edited',
   'prompts_deleted',
-  'reports_run',
+  'reports_requested',
+  'reports_completed',
   'reports_failed',
 ] as const;
+
+/** The model providers a report can run against (SPEC §12); `offline` is built in and needs no key. */
+export const PROVIDERS = ['offline', 'openai', 'anthropic', 'openai_compatible'] as const;
+
+/** How a provider call failed, for reports and `provider_usage` (SPEC §12). */
+export const PROVIDER_ERROR_KINDS = ['timeout', 'rate_limited', 'auth', 'server', 'other'] as const;
+
+/** How a deployment is run: `.env` ELMO_DEPLOYMENT_MODE, or `development` under `elmo start --dev`. */
+export const DEPLOYMENT_MODES = ['local', 'whitelabel', 'development'] as const;
+
+/** Where the deployment keeps its data: the embedded database, or PostgreSQL (DATABASE_URL). */
+export const DATABASE_MODES = ['embedded', 'postgres'] as const;
+
+/** The steps of `elmo init`, in order; `cli_init.last_step` is the last one reached (SPEC §5). */
+export const INIT_STEPS = ['database', 'telemetry', 'providers', 'newsletter', 'written'] as const;
 
 export type TrackedCommand = (typeof TRACKED_COMMANDS)[number];
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
@@ -106,6 +134,11 @@ export type CliFlag = (typeof CLI_FLAGS)[number];
 export type ApiRoute = (typeof API_ROUTES)[number];
 export type PageRoute = (typeof PAGE_ROUTES)[number];
 export type FeatureCounter = (typeof FEATURE_COUNTERS)[number];
+export type Provider = (typeof PROVIDERS)[number];
+export type ProviderErrorKind = (typeof PROVIDER_ERROR_KINDS)[number];
+export type DeploymentMode = (typeof DEPLOYMENT_MODES)[number];
+export type DatabaseMode = (typeof DATABASE_MODES)[number];
+export type InitStep = (typeof INIT_STEPS)[number];
 
 /** The events the browser may send through `/ingest`; anything else posted there is dropped. */
 export const BROWSER_EVENTS = ['$pageview'] as const;

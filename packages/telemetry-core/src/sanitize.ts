@@ -1,9 +1,9 @@
 import type { EventSpec, PropertySpec } from './catalog.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-// Versions come from package manifests; a prerelease tag is limited to the usual words so that no
+// Versions come from package manifests (major.minor.patch) or a kernel release (major.minor); a prerelease tag is limited to the usual words so that no
 // free text can ride along in a "version".
-const VERSION = /^v?\d{1,6}\.\d{1,6}\.\d{1,6}(?:-(?:alpha|beta|rc|canary|next|dev|pre)(?:\.\d{1,6})*)?$/;
+const VERSION = /^v?\d{1,6}\.\d{1,6}(?:\.\d{1,6})?(?:-(?:alpha|beta|rc|canary|next|dev|pre)(?:\.\d{1,6})*)?$/;
 
 /** The result of sanitising: the properties that may leave, and the names of those dropped. */
 export interface Sanitized {

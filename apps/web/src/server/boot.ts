@@ -44,6 +44,7 @@ export async function boot(): Promise<void> {
       'elmo-web: NEXT_MANUAL_SIG_HANDLE is not set, so Next may exit before the database is closed; use `pnpm start`',
     );
   }
+  for (const problem of runtime.env.settingProblems) console.error(`elmo-web: ${problem}; left out`);
   installSignalHandlers();
   await runtime.reportTotals().catch(() => undefined);
   runtime.hooks.ready();

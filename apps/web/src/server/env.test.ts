@@ -28,6 +28,8 @@ describe('readWebEnv', () => {
       telemetryIntervals: { flushMs: undefined, usageMs: undefined },
       telemetryAllowHeadless: false,
       allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+      deploymentSettings: { providers: ['offline'], deploymentMode: 'local', databaseMode: 'embedded' },
+      settingProblems: [],
     });
   });
 

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
+import { type DeploymentSettings, readDeploymentSettings } from '@elmo/elmo-telemetry';
 import { deploymentPaths, pickTelemetryEnv, resolveDeploymentDir } from '@elmo/elmo-telemetry/node';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -31,6 +32,10 @@ export interface WebEnv {
   telemetryIntervals: { flushMs?: number; usageMs?: number };
   /** Test knob (`ELMO_TELEMETRY_ALLOW_HEADLESS`): posthog-js otherwise ignores headless browsers. */
   telemetryAllowHeadless: boolean;
+  /** Providers, deployment mode and database mode, as telemetry describes the deployment (SPEC §5). */
+  deploymentSettings: DeploymentSettings;
+  /** Settings that were not understood, one line each (logged at start; the worker refuses to start on them). */
+  settingProblems: string[];
   /** Host names a state-changing request may be addressed to: loopback plus `ELMO_ALLOWED_HOSTS` (comma-separated). */
   allowedHosts: string[];
 }
@@ -61,6 +66,7 @@ const allowedHosts = (value: string | undefined): string[] => {
 /** Reads the web app's configuration; `next start` runs with apps/web as its working folder. */
 export function readWebEnv(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): WebEnv {
   const home = resolveDeploymentDir({ env, homedir: homedir(), cwd });
+  const { settings, problems } = readDeploymentSettings(env);
   return {
     home,
     dataDir: deploymentPaths(home).dataDir,
@@ -78,5 +84,7 @@ export function readWebEnv(env: Record<string, string | undefined> = process.env
     },
     telemetryAllowHeadless: env.ELMO_TELEMETRY_ALLOW_HEADLESS === '1',
     allowedHosts: allowedHosts(env.ELMO_ALLOWED_HOSTS),
+    deploymentSettings: settings,
+    settingProblems: problems,
   };
 }

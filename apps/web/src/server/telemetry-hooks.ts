@@ -6,10 +6,13 @@ import { guardHooks } from '@elmo/app-shared';
 /** Product features counted for telemetry (counts only, never names or text). */
 export type FeatureName =
   | 'brands_created'
+  | 'brands_renamed'
+  | 'brands_deleted'
   | 'prompts_created'
   | 'prompts_edited'
   | 'prompts_deleted'
-  | 'reports_run'
+  | 'reports_requested'
+  | 'reports_completed'
   | 'reports_failed';
 
 /** What the web app tells telemetry, and when. */

@@ -94,6 +94,7 @@ export function createWebTelemetry(env: WebEnv, options: WebTelemetryOptions = {
     env: env.telemetryEnv,
     homedir: env.userHome,
     productVersion: env.productVersion,
+    settings: env.deploymentSettings,
     intervals: env.telemetryIntervals,
     totals: async () => ({ ...totals }),
   });

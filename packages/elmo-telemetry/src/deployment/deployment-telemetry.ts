@@ -23,6 +23,7 @@ import {
 } from '@elmo/telemetry-core/node';
 import { createPostHogSender } from '@elmo/telemetry-core/posthog';
 import { type ElmoCatalog, elmoCatalog } from '../catalog.js';
+import type { DeploymentSettings } from '../deployment-settings.js';
 import { ELMO, type FeatureCounter } from '../names.js';
 import { createElmoConsent } from '../node/consent.js';
 import { deploymentPaths } from '../node/paths.js';
@@ -33,9 +34,10 @@ import {
   isEphemeralIdentity,
   isPreviewMode,
   isTraceMode,
+  osRelease,
   resolveDestination,
 } from '../node/runtime.js';
-import { type ApiRequestSample, UsageAggregates } from './aggregates.js';
+import { type ApiRequestSample, type ProviderCallSample, UsageAggregates } from './aggregates.js';
 import { discardSpooled, FORGOTTEN, type ForgetResult, replaceDeploymentId, submitDeletionRequest } from './forget.js';
 import { checkVersionMarker } from './version-marker.js';
 
@@ -85,6 +87,8 @@ export interface DeploymentTelemetryOptions {
   /** The home folder of the user running the deployment: their `elmo telemetry disable` covers it (SPEC §3 rule 4). */
   homedir: string;
   productVersion: string;
+  /** What the deployment is configured with (`readDeploymentSettings`); by default local, embedded, offline. */
+  settings?: DeploymentSettings;
   intervals?: Partial<DeploymentIntervals>;
   /** Current totals for `feature_usage` (brands and prompts in the deployment). */
   totals?: () => Promise<{ brands_total: number; prompts_total: number }>;
@@ -133,6 +137,8 @@ export interface DeploymentTelemetry {
   started(): void;
   featureUsed(name: FeatureCounter, n?: number): void;
   apiRequest(sample: ApiRequestSample): void;
+  /** Worker: one model provider call, counted into `provider_usage`. */
+  providerCall(sample: ProviderCallSample): void;
   /** Sends feature counts and request aggregates now, if any. */
   sendUsage(): Promise<void>;
   /** `deployment_stopped`, the last counts, then a flush that gives up at the deadline. Never rejects. */
@@ -140,6 +146,7 @@ export interface DeploymentTelemetry {
 }
 
 const HOUR_MS = 60 * 60_000;
+const DEFAULT_SETTINGS: DeploymentSettings = { providers: ['offline'], deploymentMode: 'local', databaseMode: 'embedded' };
 
 // An interval left undefined keeps its default: a spread would let `undefined` through, and a timer with an
 // undefined period fires every millisecond.
@@ -155,6 +162,8 @@ function withDefaults(defaults: DeploymentIntervals, given: Partial<DeploymentIn
 /** Creates the deployment telemetry for one process. */
 export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): DeploymentTelemetry {
   const intervals = withDefaults(DEFAULT_INTERVALS, options.intervals);
+  const settings = options.settings ?? DEFAULT_SETTINGS;
+  const release = osRelease();
   const now = options.now ?? Date.now;
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const paths = deploymentPaths(options.deploymentDir);
@@ -199,7 +208,7 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
       // Ephemeral: a fresh id per event and no session id, so that nothing links two events (SPEC §4).
       identity: ephemeral ? ephemeralIdentity() : deploymentId,
       sender: clientSender,
-      common: commonProperties({ source, productVersion: options.productVersion }),
+      common: commonProperties({ source, productVersion: options.productVersion, deploymentMode: settings.deploymentMode }),
       sessionId: ephemeral ? undefined : crypto.randomUUID(),
       now,
       logger,
@@ -234,7 +243,11 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
   const startHeartbeat = () => {
     if (heartbeat || !running) return;
     heartbeat = setInterval(() => {
-      telemetry.track('heartbeat', { component: options.component, uptime_hours: (now() - startedAt) / HOUR_MS });
+      telemetry.track('heartbeat', {
+        component: options.component,
+        uptime_hours: (now() - startedAt) / HOUR_MS,
+        os_release: release,
+      });
     }, intervals.heartbeatMs);
     heartbeat.unref();
   };
@@ -261,13 +274,14 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
 
   const sendUsage = async () => {
     if (aggregates.isEmpty || !mayCount()) return;
-    const { features, requests } = aggregates.drain();
+    const { features, requests, providers } = aggregates.drain();
     // feature_usage goes only when a feature was used; request aggregates go whenever there were requests.
     if (Object.keys(features).length > 0) {
       const totals = await options.totals?.().catch(() => undefined);
       telemetry.track('feature_usage', { ...features, ...totals });
     }
     for (const row of requests) telemetry.track('api_requests', row);
+    for (const row of providers) telemetry.track('provider_usage', row);
     await telemetry.flush();
   };
   const usageTimer = setInterval(() => void sendUsage(), intervals.usageMs);
@@ -332,7 +346,11 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     },
     started() {
       running = true;
-      telemetry.track('deployment_started', { component: options.component });
+      telemetry.track('deployment_started', {
+        component: options.component,
+        database_mode: settings.databaseMode,
+        providers: settings.providers,
+      });
       restoreSpooled();
       if (recording()) startHeartbeat();
     },
@@ -341,6 +359,9 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     },
     apiRequest(sample) {
       if (mayCount()) aggregates.request(sample);
+    },
+    providerCall(sample) {
+      if (mayCount()) aggregates.providerCall(sample);
     },
     sendUsage,
     async shutdown(deadlineMs = 2000) {
@@ -351,6 +372,7 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
       telemetry.track('deployment_stopped', {
         component: options.component,
         runtime_hours: (now() - startedAt) / HOUR_MS,
+        os_release: release,
       });
       // Totals come from the database, which may be slow at shutdown: they get a small part of the budget.
       await Promise.race([

@@ -1,6 +1,7 @@
+import { release } from 'node:os';
 import { arch, version as nodeVersion, platform } from 'node:process';
 import { isTruthy, type OutgoingEvent } from '@elmo/telemetry-core';
-import { ELMO } from '../names.js';
+import { type DeploymentMode, ELMO } from '../names.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -54,7 +55,7 @@ export function describeDestination(destination: Destination | undefined): strin
 export function commonProperties(options: {
   source: 'cli' | 'web' | 'worker' | 'browser';
   productVersion: string;
-  deploymentMode?: 'local' | 'whitelabel' | 'development';
+  deploymentMode?: DeploymentMode;
 }): Record<string, unknown> {
   return {
     product_version: options.productVersion,
@@ -84,4 +85,13 @@ export function isTraceMode(env: Env): boolean {
 /** Prints one previewed event as a JSON line on a stream (stderr). */
 export function createPreviewPrinter(write: (line: string) => void): (event: OutgoingEvent) => void {
   return (event) => write(`${JSON.stringify({ preview: 'not sent', ...event })}\n`);
+}
+
+/**
+ * The kernel release, major.minor only (`6.1.0-28-amd64` → `6.1`): enough to tell old systems from new ones,
+ * never the build string that can name a distribution's patch level or a custom kernel (SPEC §5, seed 002).
+ */
+export function osRelease(kernelRelease: string = release()): string | undefined {
+  const match = /^(\d{1,6})\.(\d{1,6})/.exec(kernelRelease);
+  return match ? `${match[1]}.${match[2]}` : undefined;
 }

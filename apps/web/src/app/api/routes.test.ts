@@ -212,7 +212,7 @@ describe('reports API and the internal job API', () => {
         })
       ).status,
     ).toBe(404);
-    expect(hookCalls('featureUsed')).toContainEqual(['reports_run']);
+    expect(hookCalls('featureUsed')).toContainEqual(['reports_requested']);
   });
 
   it('re-queues a failed job until its attempts run out, then counts it as failed', async () => {

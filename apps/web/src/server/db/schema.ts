@@ -1,4 +1,4 @@
-import type { ReportResult } from '@elmo/app-shared';
+import type { StoredReportResult } from '@elmo/app-shared';
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -42,7 +42,7 @@ export const reports = pgTable(
     claimedBy: text('claimed_by'),
     claimedAt: timestamptz('claimed_at'),
     errorCode: text('error_code'),
-    result: jsonb('result').$type<ReportResult>(),
+    result: jsonb('result').$type<StoredReportResult>(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
     finishedAt: timestamptz('finished_at'),

@@ -15,11 +15,12 @@ function must<T>(value: T | null | undefined): T {
 }
 
 const resultFor = (brand: { id: string; name: string }): ReportResult => ({
-  version: 1,
+  version: 2,
   generatedAt: new Date().toISOString(),
   brand,
   totals: { prompts: 0, createdLast7Days: 0, createdLast30Days: 0, editedLast7Days: 0, editedLast30Days: 0 },
   prompts: [],
+  providers: [],
 });
 
 describe('brands', () => {

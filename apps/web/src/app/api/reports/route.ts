@@ -22,6 +22,6 @@ export const POST = withRoute('/api/reports', async (request, _params, runtime) 
   const brandId = required(checkBody(await readJson(request), 'brandId', (v) => checkId(v, 'brandId')));
   const report = await runtime.repos.reports.request(brandId);
   if (!report) throw notFound('Brand');
-  runtime.hooks.featureUsed('reports_run');
+  runtime.hooks.featureUsed('reports_requested');
   return json({ report }, 201);
 });

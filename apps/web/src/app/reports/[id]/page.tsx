@@ -1,4 +1,4 @@
-import type { ReportResult } from '@elmo/app-shared';
+import type { StoredReportResult } from '@elmo/app-shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -28,7 +28,7 @@ function Stat({ label, value }: { label: string; value: number }) {
   );
 }
 
-function ReportBody({ result }: { result: ReportResult }) {
+function ReportBody({ result }: { result: StoredReportResult }) {
   const { totals } = result;
   return (
     <>

@@ -13,6 +13,8 @@ export const POST = withRoute('/api/internal/jobs/[id]/complete', async (request
   const body = await readJson(request, 8 * 1024 * 1024);
   const workerId = required(checkBody(body, 'workerId', checkWorkerId));
   const result = parseReportResult(isRecord(body) ? body.result : undefined);
-  if (!result) throw new HttpError(400, 'invalid_input', '"result" is not a valid report (version 1).', 'result');
-  return jobUpdateResponse(await runtime.repos.reports.complete(id, workerId, result));
+  if (!result) throw new HttpError(400, 'invalid_input', '"result" is not a valid report (version 2).', 'result');
+  const update = await runtime.repos.reports.complete(id, workerId, result);
+  if (update.outcome === 'done') runtime.hooks.featureUsed('reports_completed');
+  return jobUpdateResponse(update);
 });
