@@ -45,13 +45,19 @@ export interface ProviderAnswer {
   error: ProviderFailure | null;
 }
 
+/** Failed calls by class, retries included. */
+export type ProviderErrorCounts = Record<ProviderErrorKind, number>;
+
 /** What one provider said about the brand's prompts. */
 export interface ProviderReport {
   provider: Provider;
-  /** Prompts answered, prompts that mentioned the brand, prompts that failed. */
+  /** Prompts answered, prompts whose answer mentions the brand, prompts left without an answer. */
   answered: number;
   mentioned: number;
   failed: number;
+  /** Calls made (retries included) and those that failed, by class: a retried error is still shown. */
+  calls: number;
+  errors: ProviderErrorCounts;
   answers: ProviderAnswer[];
 }
 
@@ -134,6 +140,9 @@ function isProviderReport(v: unknown): v is ProviderReport {
     isCount(v.answered) &&
     isCount(v.mentioned) &&
     isCount(v.failed) &&
+    isCount(v.calls) &&
+    isObject(v.errors) &&
+    PROVIDER_ERROR_KINDS.every((kind) => isCount((v.errors as Record<string, unknown>)[kind])) &&
     Array.isArray(v.answers) &&
     v.answers.every(isProviderAnswer)
   );
