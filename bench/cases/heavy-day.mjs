@@ -55,7 +55,8 @@ const FEATURE_WEIGHTS = {
   prompts_created: 4,
   prompts_edited: 6,
   prompts_deleted: 1,
-  reports_run: 8,
+  reports_requested: 8,
+  reports_completed: 7.5,
   reports_failed: 0.5,
 };
 

@@ -83,6 +83,57 @@ describe('deployment telemetry', () => {
     expect(new Set(sink.events.map((e) => e.distinctId))).toEqual(new Set([DEPLOYMENT_ID]));
   });
 
+  it('describes the deployment it runs in: settings on deployment_started, the kernel release on stopped', async () => {
+    const telemetry = createDeploymentTelemetry({
+      component: 'worker',
+      deploymentDir: dir,
+      homedir: dir,
+      env: {},
+      productVersion: '1.0.0',
+      settings: { providers: ['openai', 'offline'], deploymentMode: 'whitelabel', databaseMode: 'postgres' },
+      intervals: { flushMs: 50, consentPollMs: 100 },
+    });
+    running.push(telemetry);
+    telemetry.started();
+    await telemetry.shutdown(2000);
+    const byName = Object.fromEntries(sink.events.map((e) => [e.event, e]));
+    expect(byName.deployment_started?.properties).toMatchObject({
+      component: 'worker',
+      database_mode: 'postgres',
+      providers: ['offline', 'openai'],
+      deployment_mode: 'whitelabel',
+    });
+    expect(byName.deployment_stopped?.properties.os_release).toMatch(/^\d+\.\d+$/);
+  });
+
+  it('counts provider calls per provider with errors by class and percentiles, sent with the usage', async () => {
+    const telemetry = create('worker');
+    for (const durationMs of [100, 200, 300]) telemetry.providerCall({ provider: 'openai', durationMs });
+    telemetry.providerCall({ provider: 'openai', durationMs: 5000, error: 'server' });
+    telemetry.providerCall({ provider: 'anthropic', durationMs: 40, error: 'rate_limited' });
+    telemetry.providerCall({ provider: 'anthropic', durationMs: 60, error: 'auth' });
+    await telemetry.sendUsage();
+    const rows = sink.events.filter((e) => e.event === 'provider_usage').map((e) => e.properties);
+    expect(rows).toHaveLength(2);
+    expect(rows.find((r) => r.provider === 'openai')).toMatchObject({
+      requests: 4,
+      errors_server: 1,
+      errors_timeout: 0,
+      errors_rate_limited: 0,
+      errors_auth: 0,
+      errors_other: 0,
+      p50_ms: 200,
+      p95_ms: 5000,
+    });
+    expect(rows.find((r) => r.provider === 'anthropic')).toMatchObject({
+      requests: 2,
+      errors_rate_limited: 1,
+      errors_auth: 1,
+      errors_server: 0,
+    });
+    expect(sink.events.some((e) => e.event === 'feature_usage')).toBe(false);
+  });
+
   it('sends feature_usage only when a feature was used, request aggregates whenever there were requests', async () => {
     const telemetry = create('web');
     telemetry.apiRequest({ route: '/api/brands', method: 'GET', status: 200, durationMs: 3 });
@@ -134,7 +185,7 @@ describe('deployment telemetry', () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(telemetry.consent()).toMatchObject({ enabled: false, source: 'deployment-env' });
     const before = sink.requests.length;
-    telemetry.featureUsed('reports_run');
+    telemetry.featureUsed('reports_requested');
     telemetry.telemetry.track('heartbeat', { component: 'worker', uptime_hours: 1 });
     await telemetry.shutdown(1000);
     expect(sink.requests.length).toBe(before);
