@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError, readWorkerEnv } from './env.js';
 import { createHttpJobSource } from './job-source.js';
+import { createProviderClients } from './providers/create-clients.js';
+import { createReportRunner } from './run-report.js';
 import { createWorkerTelemetryHooks, guardWorkerTelemetryHooks } from './telemetry-hooks.js';
 import { createWorker } from './worker.js';
 
@@ -24,6 +26,12 @@ function main(): void {
     pollIntervalMs: env.pollIntervalMs,
     hooks,
     log,
+    compute: createReportRunner({
+      clients: createProviderClients(env.providers),
+      retry: { retries: env.providers.retries },
+      onCall: (sample) => hooks.providerCall(sample),
+      log,
+    }),
   });
 
   let stopping = false;
@@ -43,7 +51,8 @@ function main(): void {
   process.on('SIGINT', onSignal);
 
   worker.start();
-  log(`${workerId} taking report jobs from ${env.webUrl}`);
+  // Provider names only: their base URLs and keys are never logged (SPEC §12).
+  log(`${workerId} taking report jobs from ${env.webUrl}; providers: ${env.settings.providers.join(', ')}`);
 }
 
 main();

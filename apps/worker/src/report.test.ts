@@ -15,11 +15,12 @@ const prompt = (id: string, createdAt: string, editedAt: string | null = null): 
 describe('computeReport', () => {
   it('reports an empty inventory as zeros', () => {
     expect(computeReport({ brand, prompts: [] }, now)).toEqual({
-      version: 1,
+      version: 2,
       generatedAt: '2025-06-30T12:00:00.000Z',
       brand,
       totals: { prompts: 0, createdLast7Days: 0, createdLast30Days: 0, editedLast7Days: 0, editedLast30Days: 0 },
       prompts: [],
+      providers: [],
     });
   });
 

@@ -1,7 +1,8 @@
 import type { InventoryPrompt, ReportResult } from '@elmo/app-shared';
 
-// The report a worker computes: a brand's prompt inventory. Pure: the clock comes in as `now`. The shape is the
-// contract shared with the web app, which stores and renders it and checks it on arrival (@elmo/app-shared).
+// The inventory part of a report. Pure: the clock comes in as `now`. The shape is the contract shared with the web
+// app, which stores and renders it and checks it on arrival (@elmo/app-shared); what the providers said is added
+// by run-report.ts.
 
 /** What a report is computed from: the brand and its prompts. */
 export interface ReportInput {
@@ -14,7 +15,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * Counts the brand's prompts and those created or last edited within 7 and 30 days of `now` (inclusive), and
  * lists every prompt, most recently touched first. A timestamp slightly ahead of `now` (clocks of two machines)
- * counts as recent.
+ * counts as recent. `providers` is left empty for run-report.ts to fill.
  */
 export function computeReport(input: ReportInput, now: Date): ReportResult {
   const at = now.getTime();

@@ -1,4 +1,5 @@
 import { guardHooks } from '@elmo/app-shared';
+import type { Provider, ProviderErrorKind } from '@elmo/elmo-telemetry';
 import { createDeploymentTelemetry } from '@elmo/elmo-telemetry/deployment';
 import type { WorkerEnv } from './env.js';
 
@@ -10,6 +11,8 @@ export interface WorkerTelemetryHooks {
   ready(): void;
   /** A job ended: `ok` false when it was reported as failed. */
   jobDone(ok: boolean): void;
+  /** One attempt of a model provider call, for `provider_usage` (the provider enum and the class only). */
+  providerCall(sample: { provider: Provider; durationMs: number; error?: ProviderErrorKind }): void;
   /** SIGTERM/SIGINT, after the worker stopped: flush what is pending (bounded by its own deadline). */
   shutdown(): Promise<void>;
 }
@@ -18,6 +21,7 @@ export interface WorkerTelemetryHooks {
 export const noopWorkerTelemetryHooks: WorkerTelemetryHooks = {
   ready() {},
   jobDone() {},
+  providerCall() {},
   shutdown: async () => {},
 };
 
@@ -29,7 +33,8 @@ export function createWorkerTelemetryHooks(env: WorkerEnv): WorkerTelemetryHooks
     env: env.telemetryEnv,
     homedir: env.userHome,
     productVersion: env.productVersion,
-    intervals: env.telemetryFlushMs ? { flushMs: env.telemetryFlushMs } : undefined,
+    settings: env.settings,
+    intervals: { flushMs: env.telemetryFlushMs, usageMs: env.telemetryUsageMs },
   });
   let started = false;
   return {
@@ -40,11 +45,14 @@ export function createWorkerTelemetryHooks(env: WorkerEnv): WorkerTelemetryHooks
     },
     // Report outcomes are counted by the web app, which owns the jobs; the worker adds nothing per job.
     jobDone() {},
+    providerCall(sample) {
+      telemetry.providerCall(sample);
+    },
     shutdown: () => telemetry.shutdown(2000),
   };
 }
 
 /** Wraps hooks so a throwing implementation can never stop a job or block shutdown. */
 export function guardWorkerTelemetryHooks(hooks: WorkerTelemetryHooks): WorkerTelemetryHooks {
-  return guardHooks<WorkerTelemetryHooks>(hooks, { ready: true, jobDone: true, shutdown: true });
+  return guardHooks<WorkerTelemetryHooks>(hooks, { ready: true, jobDone: true, providerCall: true, shutdown: true });
 }

@@ -1,5 +1,6 @@
 import type { ClaimedJob } from '@elmo/app-shared';
 import { describe, expect, it } from 'vitest';
+import { StopRequested } from './providers/provider-error.js';
 import type { WorkerTelemetryHooks } from './telemetry-hooks.js';
 import { createInMemoryJobSource } from './testing/in-memory-job-source.js';
 import { createWorker, type WorkerDeps } from './worker.js';
@@ -18,6 +19,7 @@ function recordingHooks() {
   const hooks: WorkerTelemetryHooks = {
     ready: () => void calls.push('ready'),
     jobDone: (ok) => void calls.push(`jobDone:${ok}`),
+    providerCall: (sample) => void calls.push(`providerCall:${sample.provider}:${sample.error ?? 'ok'}`),
     shutdown: async () => void calls.push('shutdown'),
   };
   return { hooks, calls };
@@ -108,7 +110,7 @@ describe('createWorker', () => {
   });
 
   it('finishes the job in hand before stopping', async () => {
-    let release: () => void = () => {};
+    let release: (() => void) | null = null;
     const memory = createInMemoryJobSource([job('j1')]);
     const slowComplete: typeof memory.source = {
       ...memory.source,
@@ -121,9 +123,10 @@ describe('createWorker', () => {
     };
     const { worker } = setup({ jobs: slowComplete });
     worker.start();
-    await until(() => memory.claims.length === 1);
+    // Stopped while the job's report is on its way to the web app.
+    await until(() => release !== null);
     const stopped = worker.stop();
-    release();
+    (release as (() => void) | null)?.();
     await stopped;
     expect(memory.completed.map((c) => c.jobId)).toEqual(['j1']);
   });
@@ -140,5 +143,22 @@ describe('createWorker', () => {
     await until(() => memory.claims.length === 1);
     await worker.stop();
     expect(lines).toEqual(['could not report job j1: aborted; it will be retried later']);
+  });
+
+  it('leaves a job whose providers are still being asked when the grace period is over, reporting nothing', async () => {
+    const memory = createInMemoryJobSource([job('j1')]);
+    // A computation that waits on a provider until the worker's stop signal cuts it, as the HTTP providers do.
+    const compute = (_input: unknown, _now: Date, signal: AbortSignal) =>
+      new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new StopRequested())));
+    const { worker, lines, calls } = setup({ jobs: memory.source, compute, stopGraceMs: 50 });
+    worker.start();
+    await until(() => memory.claims.length === 1);
+    const started = Date.now();
+    await worker.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(lines).toEqual(['job j1 interrupted by the stop; it will be retried later']);
+    expect(memory.completed).toEqual([]);
+    expect(memory.failed).toEqual([]);
+    expect(calls).toEqual(['ready']);
   });
 });

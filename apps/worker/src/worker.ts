@@ -1,6 +1,8 @@
 import { type ClaimedJob, describeError, type ReportResult } from '@elmo/app-shared';
 import type { JobSource } from './job-source.js';
-import { computeReport, type ReportInput } from './report.js';
+import { StopRequested } from './providers/provider-error.js';
+import { computeReport } from './report.js';
+import type { ComputeReport } from './run-report.js';
 import type { WorkerTelemetryHooks } from './telemetry-hooks.js';
 
 /** What a worker needs; effects come in here so tests can supply their own. */
@@ -12,7 +14,8 @@ export interface WorkerDeps {
   hooks: WorkerTelemetryHooks;
   log(line: string): void;
   now?: () => Date;
-  compute?: (input: ReportInput, now: Date) => ReportResult;
+  /** The report of a job (default: the inventory alone); main.ts passes the one that asks the providers. */
+  compute?: ComputeReport;
   /** How long stop() lets the current job finish before cutting its requests (default 5 s). */
   stopGraceMs?: number;
   /** Longest pause after the web app could not be reached (doubles from pollIntervalMs; default 10 s). */
@@ -61,8 +64,13 @@ export function createWorker(deps: WorkerDeps): Worker {
   async function run(job: ClaimedJob): Promise<void> {
     let result: ReportResult;
     try {
-      result = compute({ brand: job.brand, prompts: job.prompts }, now());
+      result = await compute({ brand: job.brand, prompts: job.prompts }, now(), abort.signal);
     } catch (error) {
+      if (error instanceof StopRequested || abort.signal.aborted) {
+        // Cut by the stop grace: nothing is reported, and the web app hands the job out again once the claim expires.
+        deps.log(`job ${job.id} interrupted by the stop; it will be retried later`);
+        return;
+      }
       deps.log(`job ${job.id} failed: ${describeError(error)}`);
       await report(job, () => deps.jobs.fail(job.id, deps.workerId, 'report_failed', abort.signal), false);
       return;

@@ -15,6 +15,14 @@ export { type Env, type ManagedProcess, type ProcessExit, startProcess } from '.
 export { cliDir, ELMO_BIN, NEXT_BIN, WORKER_MAIN, webDir, workerDir, workspaceRoot } from './paths.js';
 export { getFreePort, type LoopbackServer, listenOnLoopback } from './ports.js';
 export { type FoundProcess, findProcesses, killProcesses } from './processes.js';
+export {
+  type FakeProviderCall,
+  type FakeProviderServer,
+  failEvery,
+  fakeAnswerText,
+  type ProviderReply,
+  startFakeProvider,
+} from './provider-server.js';
 export { createRandom } from './random.js';
 export { runElmo } from './run-elmo.js';
 export { type RunOptions, type RunResult, runNode } from './run-node.js';

@@ -21,7 +21,9 @@ export type SecretCategory =
   | 'ipv6'
   | 'host-name'
   | 'brand-name'
-  | 'prompt-text';
+  | 'prompt-text'
+  | 'provider-key'
+  | 'provider-base-url';
 
 /** One generated secret. */
 export interface Secret {
@@ -50,6 +52,8 @@ export const SECRET_CATEGORIES: readonly SecretCategory[] = [
   'host-name',
   'brand-name',
   'prompt-text',
+  'provider-key',
+  'provider-base-url',
 ];
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
@@ -156,6 +160,22 @@ export function generateCorpus(count = 1024, seed = 0x5eed_e1a0): Secret[] {
       const mark = chars(ALNUM, 12);
       const value = `What do customers in ${pick(CITIES)} say about our ${pick(WORDS)} blend ${mark}? Reply to ${user()}@${pick(WORDS)}.example`;
       return { value, fragments: [mark] };
+    },
+    // What a deployment's `.env` holds for its model providers (SPEC §12): keys in each vendor's shape, and base
+    // URLs of gateways and local model servers whose host or path names the organisation.
+    'provider-key': () => {
+      const body = chars(ALNUM, 48);
+      const value = pick([`sk-proj-${body}`, `sk-ant-api03-${body}-${b64url(24)}AA`, `sk-${body}`]);
+      return { value, fragments: [body] };
+    },
+    'provider-base-url': () => {
+      const name = `${pick(WORDS)}-${tag()}`;
+      const value = pick([
+        `https://${name}.openai.azure.example/openai/deployments/${pick(WORDS)}/v1`,
+        `http://llm-${name}.lan:11434/v1`,
+        `https://gateway.internal/${name}/anthropic`,
+      ]);
+      return { value, fragments: [name] };
     },
   };
   return Array.from({ length: count }, (_, id) => {
