@@ -63,9 +63,17 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
     request.status = status;
     request.outcome = 'answered';
+    // An answer the socket never carried out (the client went away meanwhile) was not heard: a resend of that
+    // batch is the client's right, not a duplicate after an answer.
+    res.once('close', () => {
+      if (res.writableFinished || request.outcome !== 'answered') return;
+      request.outcome = 'aborted';
+      settle(deps, request);
+    });
     sendJson(req, res, status, body, headers);
     settle(deps, request);
   };
+  const clientGone = () => res.destroyed || req.socket.destroyed;
   // A body cut off mid-upload never reached PostHog's processing, so nothing is recorded.
   if (received.aborted) return end('aborted');
 
@@ -119,13 +127,15 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   if (behaviour.kind === 'slow') {
     await deps.delay(behaviour.delayMs);
     // A client that gave up on a slow answer had sent its whole body, so PostHog processed it; it just never heard.
-    if (res.destroyed || req.socket.destroyed) {
+    if (clientGone()) {
       ingest();
       return end('aborted');
     }
   }
 
   const ingested = ingest();
+  // The same on a loaded machine: a client whose timeout ran out while the body was being read never hears.
+  if (clientGone()) return end('aborted');
   if (!ingested.ok) return answer(ingested.status, ingested.body);
   answer(okStatus, OK_BODY);
 }
