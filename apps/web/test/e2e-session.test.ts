@@ -52,6 +52,7 @@ function expectSessionTelemetry(sink: Sink, realPaths: string[], logFile: string
     for (const [key, value] of Object.entries(event.properties)) {
       if (
         key.endsWith('_created') ||
+        key.endsWith('_renamed') ||
         key.endsWith('_edited') ||
         key.endsWith('_deleted') ||
         key.startsWith('reports_')
@@ -62,10 +63,13 @@ function expectSessionTelemetry(sink: Sink, realPaths: string[], logFile: string
   }
   expect(counts).toEqual({
     brands_created: 2,
+    brands_renamed: 1,
+    brands_deleted: 1,
     prompts_created: 4,
     prompts_edited: 1,
     prompts_deleted: 1,
-    reports_run: 1,
+    reports_requested: 1,
+    reports_completed: 1,
   });
   for (const usage of of('feature_usage')) {
     expect(usage.properties).toMatchObject({ brands_total: expect.any(Number), prompts_total: expect.any(Number) });
@@ -218,6 +222,7 @@ describe.each(['pglite', 'postgres'] as const)('a whole session on %s', (mode) =
     await page.waitForURL(/\/reports\/[0-9a-f-]{36}$/);
     await page.getByRole('heading', { name: 'Summary' }).waitFor({ timeout: 30_000 });
     const stats = await page
+      .getByRole('region', { name: 'Summary' })
       .locator('.stat')
       .evaluateAll((nodes) =>
         nodes.map((n) => [n.querySelector('dt')?.textContent, n.querySelector('dd')?.textContent]),
@@ -229,8 +234,22 @@ describe.each(['pglite', 'postgres'] as const)('a whole session on %s', (mode) =
       ['Edited in the last 7 days', '1'],
       ['Edited in the last 30 days', '1'],
     ]);
+    // The offline provider (the default) answered every prompt without a network call or a failure.
+    const offline = page.getByRole('region', { name: 'Offline' });
+    expect(await offline.locator('.stat dd').allTextContents()).toEqual(['2', expect.stringMatching(/^[0-2]$/), '0']);
+    expect(await offline.getByText('2 calls, none failed.').isVisible()).toBe(true);
+    const answers = await page
+      .getByRole('table', { name: /mentions Acme Coffee Roasters/ })
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [tr.querySelector('th')?.textContent, tr.querySelector('td')?.textContent]),
+      );
+    expect(answers).toEqual([
+      ['Is Acme coffee fair trade and organic?', expect.stringMatching(/^✓Mentioned, line \d+$|^–Not mentioned$/)],
+      ['What is the best coffee for espresso?', expect.stringMatching(/^✓Mentioned, line \d+$|^–Not mentioned$/)],
+    ]);
     const rows = await page
-      .locator('table tbody tr')
+      .locator('table.inventory tbody tr')
       .evaluateAll((trs) =>
         trs.map((tr) => [tr.querySelector('td')?.textContent, tr.querySelector('td:last-child')?.textContent]),
       );

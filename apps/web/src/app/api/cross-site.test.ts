@@ -188,11 +188,12 @@ const FIXTURES: Record<string, Fixture> = {
     prepare: async () => {
       const job = await claimedJob();
       const result = {
-        version: 1,
+        version: 2,
         generatedAt: new Date().toISOString(),
         brand: { id: job.brand.id, name: job.brand.name },
         totals: { prompts: 0, createdLast7Days: 0, createdLast30Days: 0, editedLast7Days: 0, editedLast30Days: 0 },
         prompts: [],
+        providers: [],
       };
       return { params: { id: job.id }, body: { workerId: 'w1', result }, worker: true };
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, chownSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { FEATURE_COUNTERS } from '@elmo/elmo-telemetry';
 import { deploymentPaths } from '@elmo/elmo-telemetry/node';
 import { openSpool } from '@elmo/telemetry-core/node';
 import { TEST_DEPLOYMENT_ID, writeDeploymentEnv } from '@elmo/test-support';
@@ -39,7 +40,10 @@ beforeAll(async () => {
   provideRuntime(createWebRuntime({ env, database: t.database, hooks }));
 });
 afterAll(() => t?.close());
+// Every feature counter any test saw, so the last test can tell whether one of them is never exercised.
+const countersSeen = new Set<unknown>();
 beforeEach(() => {
+  for (const call of hooks.calls) if (call.hook === 'featureUsed') countersSeen.add(call.args[0]);
   hooks.calls.length = 0;
 });
 
@@ -66,6 +70,7 @@ describe('brands API', () => {
     expect(listed.body.brands).toContainEqual(expect.objectContaining({ id, promptCount: 0, lastReport: null }));
     expect(await call(brandRoute.DELETE, 'DELETE', { params: { id } })).toEqual({ status: 204, body: null });
     expect((await call(brandRoute.GET, 'GET', { params: { id } })).status).toBe(404);
+    expect(hookCalls('featureUsed')).toEqual([['brands_created'], ['brands_renamed'], ['brands_deleted']]);
   });
 
   it('reports every request by route template with its status', async () => {
@@ -107,6 +112,7 @@ describe('brands API', () => {
       expect((await call(brandRoute.DELETE, 'DELETE', { params: { id } })).status).toBe(404);
       expect((await call(brandPromptsRoute.POST, 'POST', { params: { id }, body: { text: 'x' } })).status).toBe(404);
     }
+    expect(hookCalls('featureUsed')).toEqual([]);
   });
 });
 
@@ -181,15 +187,30 @@ describe('reports API and the internal job API', () => {
       body: { workerId: 'w1', result: { version: 2 } },
     });
     expect(bad).toMatchObject({ status: 400, body: { error: { field: 'result' } } });
+    const promptId = claimed.body.job.prompts[0].id;
     const result = {
-      version: 1,
+      version: 2,
       generatedAt: new Date().toISOString(),
       brand: { id: brand.id, name: 'Reported' },
       totals: { prompts: 1, createdLast7Days: 1, createdLast30Days: 1, editedLast7Days: 0, editedLast30Days: 0 },
-      prompts: [
-        { id: claimed.body.job.prompts[0].id, text: 'one', createdAt: new Date().toISOString(), lastEditedAt: null },
+      prompts: [{ id: promptId, text: 'one', createdAt: new Date().toISOString(), lastEditedAt: null }],
+      providers: [
+        {
+          provider: 'offline',
+          answered: 1,
+          mentioned: 1,
+          failed: 0,
+          calls: 1,
+          errors: { timeout: 0, rate_limited: 0, auth: 0, server: 0, other: 0 },
+          answers: [{ promptId, mentioned: true, position: 1, error: null }],
+        },
       ],
     };
+    // A version 1 result is only ever read from old rows, never accepted from a worker.
+    const old = { ...result, version: 1, providers: undefined };
+    expect(
+      (await call(completeRoute.POST, 'POST', { params, token: TOKEN, body: { workerId: 'w1', result: old } })).status,
+    ).toBe(400);
     expect(
       (await call(completeRoute.POST, 'POST', { params, token: TOKEN, body: { workerId: 'w2', result } })).status,
     ).toBe(409);
@@ -212,7 +233,13 @@ describe('reports API and the internal job API', () => {
         })
       ).status,
     ).toBe(404);
-    expect(hookCalls('featureUsed')).toContainEqual(['reports_requested']);
+    // Requested once, completed once: the refused completions (wrong worker, unknown job) are not counted.
+    expect(hookCalls('featureUsed')).toEqual([
+      ['brands_created'],
+      ['prompts_created'],
+      ['reports_requested'],
+      ['reports_completed'],
+    ]);
   });
 
   it('re-queues a failed job until its attempts run out, then counts it as failed', async () => {
@@ -238,7 +265,8 @@ describe('reports API and the internal job API', () => {
       attempts: 3,
       errorCode: 'boom',
     });
-    expect(hookCalls('featureUsed').filter(([name]) => name === 'reports_failed')).toEqual([['reports_failed']]);
+    // Only the last failure, which ends the report, counts; the re-queued attempts do not.
+    expect(hookCalls('featureUsed')).toEqual([['brands_created'], ['reports_requested'], ['reports_failed']]);
   });
 
   it('refuses the internal API entirely when no token is configured', async () => {
@@ -341,5 +369,13 @@ describe('settings status', () => {
       vi.unstubAllEnvs();
       provideRuntime(createWebRuntime({ env: { ...env, internalToken: TOKEN }, database: t.database, hooks }));
     }
+  });
+});
+
+describe('feature counters', () => {
+  // Runs last (vitest keeps the file's order): each counter of feature_usage is told by some route above.
+  it('are each counted by a route tested above', () => {
+    const seen = [...countersSeen].sort();
+    expect(seen, 'counters seen by the whole file (run it unfiltered)').toEqual([...FEATURE_COUNTERS].sort());
   });
 });

@@ -1,8 +1,8 @@
-import type { StoredReportResult } from '@elmo/app-shared';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AutoRefresh } from '../../../components/auto-refresh';
+import { ReportBody } from '../../../components/report-body';
 import { RunReportButton } from '../../../components/run-report-button';
 import { StatusBadge } from '../../../components/status-badge';
 import { formatDateTime } from '../../../lib/format';
@@ -19,60 +19,7 @@ const errorExplanations: Record<string, string> = {
   worker_stopped: 'The worker was stopped before it finished.',
 };
 
-function Stat({ label, value }: { label: string; value: number }) {
-  return (
-    <div className="stat">
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
-}
-
-function ReportBody({ result }: { result: StoredReportResult }) {
-  const { totals } = result;
-  return (
-    <>
-      <section className="card" aria-labelledby="summary-heading">
-        <h2 id="summary-heading">Summary</h2>
-        <dl className="stats">
-          <Stat label="Prompts" value={totals.prompts} />
-          <Stat label="Created in the last 7 days" value={totals.createdLast7Days} />
-          <Stat label="Created in the last 30 days" value={totals.createdLast30Days} />
-          <Stat label="Edited in the last 7 days" value={totals.editedLast7Days} />
-          <Stat label="Edited in the last 30 days" value={totals.editedLast30Days} />
-        </dl>
-        <p className="meta">Computed by the worker at {formatDateTime(result.generatedAt)}.</p>
-      </section>
-      <section className="card" aria-labelledby="inventory-heading">
-        <h2 id="inventory-heading">Prompt inventory</h2>
-        {result.prompts.length === 0 ? (
-          <p className="empty">This brand had no prompts when the report ran.</p>
-        ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Prompt</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last edited</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.prompts.map((prompt) => (
-                <tr key={prompt.id}>
-                  <td className="prompt-cell">{prompt.text}</td>
-                  <td className="nowrap">{formatDateTime(prompt.createdAt)}</td>
-                  <td className="nowrap">{prompt.lastEditedAt ? formatDateTime(prompt.lastEditedAt) : 'Never'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
-    </>
-  );
-}
-
-/** One report: its progress while the worker runs it, then the computed inventory. */
+/** One report: its progress while the worker runs it, then what each provider said and the prompt inventory. */
 export default async function ReportPage({ params }: Props) {
   const { repos } = await getRuntime();
   const report = await repos.reports.get((await params).id);
@@ -87,7 +34,7 @@ export default async function ReportPage({ params }: Props) {
         <span>Report</span>
       </nav>
       <div className="title-row">
-        <h1>Prompt inventory of {report.brandName}</h1>
+        <h1>Report on {report.brandName}</h1>
         <StatusBadge status={report.status} />
       </div>
       <p className="meta">
