@@ -98,6 +98,19 @@ describe('option parsing end to end (in-process)', () => {
     expect(noDeployment.stderr).toContain('run `elmo init` first');
   });
 
+  it('start --workers is checked: 1–16, else invalid_workers with exit code 2, before the deployment', async () => {
+    for (const workers of ['0', '17', 'two']) {
+      const result = await runInProcess(deps, ['start', '--workers', workers]);
+      expect(result.exitCode, workers).toBe(2);
+      expect(result.stderr, workers).toBe(`elmo: --workers must be a whole number from 1 to 16, not "${workers}"\n`);
+      expect(result.sender.events.map((e) => e.properties.error_code)).toEqual(['invalid_workers']);
+    }
+    const dev = await runInProcess(deps, ['start', '--workers', '3', '--dev']);
+    expect(dev.exitCode).toBe(1);
+    expect(dev.stderr).toContain('run `elmo init` first');
+    expect(dev.sender.events[0]?.properties.flags).toEqual(['dev', 'workers']);
+  });
+
   it('init --telemetry / --no-telemetry / neither', async () => {
     const dir = `${deps.root}/d`;
     const off = await runInProcess(deps, ['init', '--no-telemetry', '--dir', dir]);

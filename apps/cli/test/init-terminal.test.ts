@@ -39,6 +39,8 @@ describe('elmo init on a real terminal', () => {
     expect(question).toContain('Never collected');
     expect(question).toContain('cli_command');
     term.press('Enter');
+    await term.waitFor('Which model providers should reports ask?');
+    term.press('Enter');
     await term.waitFor('Email me product updates?');
     term.press('y');
     await term.waitFor('Your email address');
@@ -66,7 +68,11 @@ describe('elmo init on a real terminal', () => {
       newsletter_answered: true,
       deployment_existed: false,
       is_interactive: true,
+      providers: ['offline'],
+      completed: true,
+      last_step: 'written',
     });
+    expect(env.ELMO_PROVIDERS).toBe('offline');
     expect(events.find((e) => e.event === 'cli_command')?.properties).toMatchObject({
       command: 'init',
       status: 'success',
@@ -88,6 +94,8 @@ describe('elmo init on a real terminal', () => {
     term.press(...Array.from({ length: 20 }, () => 'BSpace'), { text: 'postgres://elmo@localhost:5432/elmo' }, 'Enter');
     await term.waitFor('Share anonymous telemetry?');
     term.press('n');
+    await term.waitFor('Which model providers should reports ask?');
+    term.press('Enter');
     await term.waitFor('Email me product updates?');
     term.press('Enter');
     expect(await term.waitForExit()).toBe(0);

@@ -1,7 +1,8 @@
 import { databaseUrlProblem } from '@elmo/app-shared';
-import { collectedSummary, elmoCatalog, isValidEmail } from '@elmo/elmo-telemetry';
+import { collectedSummary, elmoCatalog, type InitStep, isValidEmail, type Provider } from '@elmo/elmo-telemetry';
 import { CliError, USAGE_EXIT_CODE } from '../cli-error.js';
 import type { CliDeps } from '../deps.js';
+import { askProviders, type ProviderChoice, parseProviderFlags, providersFromEnvironment } from './init-providers.js';
 
 /** Options of `elmo init`, as commander parses them. */
 export interface InitOptions {
@@ -11,6 +12,8 @@ export interface InitOptions {
   telemetry?: boolean;
   email?: string;
   databaseUrl?: string;
+  /** Repeated `--provider <name>` values, as given. */
+  provider?: string[];
 }
 
 /** The database choice; `explicit: false` means "keep whatever the .env says". */
@@ -23,6 +26,8 @@ export interface InitAnswers {
   telemetry: boolean | undefined;
   email: string | undefined;
   newsletterAnswered: boolean;
+  /** undefined: not chosen, so the `.env` keeps the providers (and keys) it has. */
+  providers: ProviderChoice | undefined;
   interactive: boolean;
 }
 
@@ -32,7 +37,22 @@ export interface InitDefaults {
   telemetryDeclined: boolean;
   /** Set when an environment variable forces telemetry off: the question would have no effect, so it is not asked. */
   telemetryForcedOff?: string;
+  /** The providers the deployment `.env` names now (`offline` when none), and its values (for keys kept). */
+  providers: Provider[];
+  envValues: Readonly<Record<string, string>>;
 }
+
+/** What `init` does as the questions go: where it is (for `cli_init.last_step`), and the telemetry answer at once. */
+export interface InitProgress {
+  step(step: InitStep): void;
+  /** The database chosen (an interrupted init still reports the choices made before it stopped). */
+  databaseChosen(mode: DatabaseChoice['mode']): void;
+  /** Called as soon as the telemetry question is answered, so that the choice holds for the rest of `init`. */
+  telemetryAnswered(answer: boolean): void;
+  providersChosen(providers: Provider[]): void;
+}
+
+const NO_PROGRESS: InitProgress = { step() {}, databaseChosen() {}, telemetryAnswered() {}, providersChosen() {} };
 
 /** The problem with a newsletter address, or undefined when it is valid. */
 export function emailProblem(value: string): string | undefined {
@@ -45,6 +65,7 @@ export function checkInitFlags(options: InitOptions): void {
   if (email) throw new CliError('invalid_email', `--email: ${email}`, USAGE_EXIT_CODE);
   const url = options.databaseUrl === undefined ? undefined : databaseUrlProblem(options.databaseUrl);
   if (url) throw new CliError('invalid_database_url', `--database-url ${url}`, USAGE_EXIT_CODE);
+  parseProviderFlags(options.provider);
 }
 
 /** Whether `init` asks questions: only on a terminal, never in CI, never with --yes. */
@@ -95,23 +116,37 @@ async function askEmail(deps: CliDeps): Promise<string | undefined> {
   return email.trim();
 }
 
-/** Gathers the answers: flags first, then (on a terminal) the questions the flags did not answer. */
-export async function gatherAnswers(deps: CliDeps, options: InitOptions, defaults: InitDefaults): Promise<InitAnswers> {
+/**
+ * Gathers the answers: flags first, then (on a terminal) the questions the flags did not answer, in the order of
+ * INIT_STEPS. Without a terminal, a provider's key missing from the environment is refused before anything is
+ * written.
+ */
+export async function gatherAnswers(
+  deps: CliDeps,
+  options: InitOptions,
+  defaults: InitDefaults,
+  progress: InitProgress = NO_PROGRESS,
+): Promise<InitAnswers> {
   const interactive = isInteractive(deps, options);
   const flagDatabase: DatabaseChoice | undefined = options.databaseUrl
     ? { mode: 'postgres', url: options.databaseUrl, explicit: true }
     : undefined;
+  const flagProviders = parseProviderFlags(options.provider);
   if (!interactive) {
     return {
       database: flagDatabase ?? { mode: defaults.databaseUrl ? 'postgres' : 'embedded', explicit: false },
       telemetry: options.telemetry,
       email: options.email?.trim(),
       newsletterAnswered: options.email !== undefined,
+      providers: flagProviders && providersFromEnvironment(flagProviders, deps.env, defaults.envValues),
       interactive,
     };
   }
   await deps.prompter.intro('elmo init');
+  progress.step('database');
   const database = flagDatabase ?? (await askDatabase(deps, defaults));
+  progress.databaseChosen(database.mode);
+  progress.step('telemetry');
   let telemetry = options.telemetry;
   if (telemetry === undefined && defaults.telemetryForcedOff) {
     await deps.prompter.note(`Telemetry is off: ${defaults.telemetryForcedOff}.`, 'Telemetry');
@@ -122,6 +157,14 @@ export async function gatherAnswers(deps: CliDeps, options: InitOptions, default
       initialValue: !defaults.telemetryDeclined,
     });
   }
+  if (telemetry !== undefined) progress.telemetryAnswered(telemetry);
+  progress.step('providers');
+  const providers = await askProviders(deps, flagProviders, {
+    providers: defaults.providers,
+    values: defaults.envValues,
+  });
+  progress.providersChosen(providers.providers);
+  progress.step('newsletter');
   const email = options.email !== undefined ? options.email.trim() : await askEmail(deps);
-  return { database, telemetry, email, newsletterAnswered: true, interactive };
+  return { database, telemetry, email, newsletterAnswered: true, providers, interactive };
 }

@@ -7,6 +7,7 @@ import { locateComponents } from '../deployment/components.js';
 import { deploymentDirFor, readDeployment } from '../deployment/deployment.js';
 import { resolvePort } from '../deployment/port.js';
 import { readRunState } from '../deployment/running.js';
+import { checkDeploymentSettings, parseWorkerCount, planStart } from '../deployment/start-plan.js';
 import { type RunningComponent, startComponent, waitUntilHealthy } from '../deployment/supervisor.js';
 import { describeFileProblem } from '../file-problem.js';
 
@@ -14,6 +15,10 @@ import { describeFileProblem } from '../file-problem.js';
 export interface StartOptions {
   dir?: string;
   port?: string;
+  /** How many worker processes (1–16, default 1). */
+  workers?: string;
+  /** `next dev` and ELMO_DEPLOYMENT_MODE=development. */
+  dev?: boolean;
 }
 
 const START_TIMEOUT_MS = 90_000;
@@ -21,11 +26,14 @@ const STOP_GRACE_MS = 10_000;
 // Next's own start-up banner repeats what `elmo start` prints itself.
 const NEXT_BANNER =
   /^\s*(▲ Next\.js|- (Local|Network|Environments|Experiments):|✓ (Starting|Ready in|Running next\.config))/;
+// `next dev` logs every request; the workers' polling of the internal job API (every second each) would drown the
+// rest.
+const INTERNAL_REQUEST = /^\s*[A-Z]+ \/api\/internal\//;
 
 /**
- * `elmo start`: runs the web app and the worker of a deployment as child processes with the deployment
- * `.env`, shows progress while they come up, prints the URL, and on Ctrl-C (or SIGTERM) stops both
- * gracefully, the web app last so that the worker can report its last job.
+ * `elmo start`: runs the web app and the workers of a deployment as child processes with the deployment
+ * `.env`, shows progress while they come up, prints the URL, and on Ctrl-C (or SIGTERM) stops them all
+ * gracefully, the web app last so that the workers can report their last jobs.
  */
 export async function runStart(context: CommandContext, options: StartOptions): Promise<void> {
   const { deps } = context;
@@ -33,6 +41,7 @@ export async function runStart(context: CommandContext, options: StartOptions): 
   const deployment = readDeployment(dir);
   // The port is checked first: a typo in --port is a usage error whatever the state of the folder.
   const port = resolvePort({ flag: options.port, env: deps.env, values: deployment.values });
+  const workerCount = parseWorkerCount(options.workers);
   if (!deployment.exists) {
     throw new CliError('no_deployment', `no deployment in ${dir} (no .env there); run \`elmo init\` first`);
   }
@@ -50,13 +59,22 @@ export async function runStart(context: CommandContext, options: StartOptions): 
     );
   }
 
-  const components = locateComponents();
   const env = childEnvironment({
     env: deps.env,
     values: deployment.values,
     home: dir,
     port,
     productVersion: deps.productVersion,
+    dev: options.dev,
+  });
+  // What the components would refuse or fail on later is refused now, in one line, before anything starts.
+  checkDeploymentSettings(env);
+  const plan = planStart({
+    components: locateComponents(),
+    port,
+    workers: workerCount,
+    dev: options.dev ?? false,
+    env,
   });
   const url = `http://localhost:${port}`;
   const write = deps.stderr;
@@ -64,9 +82,11 @@ export async function runStart(context: CommandContext, options: StartOptions): 
   const pidFile = `${deployment.paths.dataDir}/elmo.pid`;
   let stopping: Promise<void> | undefined;
   const stopAll = () => {
-    // The worker first, so it can report its last job to the web app; then the web app.
+    // The workers first (all at once), so they can report their last jobs to the web app; then the web app.
     stopping ??= (async () => {
-      for (const component of [...started].reverse()) await component.stop(STOP_GRACE_MS);
+      const [web, ...workers] = started;
+      await Promise.all(workers.map((worker) => worker.stop(STOP_GRACE_MS)));
+      await web?.stop(STOP_GRACE_MS);
       removePidFile(pidFile);
     })();
     return stopping;
@@ -79,14 +99,11 @@ export async function runStart(context: CommandContext, options: StartOptions): 
   try {
     mkdirSync(deployment.paths.dataDir, { recursive: true });
     writePidFile(pidFile, { pid: process.pid, port });
-    write(`Starting Elmo from ${dir}…\n`);
+    write(`Starting Elmo from ${dir}${options.dev ? ' in development mode (next dev)' : ''}…\n`);
     const web = startComponent({
-      name: 'web',
-      ...components.web,
-      args: components.web.args(port),
-      env,
+      ...plan.web,
       write,
-      quiet: (line) => NEXT_BANNER.test(line),
+      quiet: (line) => NEXT_BANNER.test(line) || INTERNAL_REQUEST.test(line),
     });
     started.push(web);
     let lastNote = 0;
@@ -112,8 +129,8 @@ export async function runStart(context: CommandContext, options: StartOptions): 
       );
     }
     write('  web app ready\n');
-    const worker = startComponent({ name: 'worker', ...components.worker, env, write });
-    started.push(worker);
+    for (const worker of plan.workers) started.push(startComponent({ ...worker, write }));
+    write(`  ${workerCount} worker${workerCount === 1 ? '' : 's'} started\n`);
     printLines(deps, [`Elmo is running at ${url}`, 'Press Ctrl-C to stop.']);
 
     // Runs until Ctrl-C/SIGTERM (stopAll), or until a component exits on its own.

@@ -7,7 +7,8 @@ import type { Env } from '../deps.js';
  * for what the environment does not set (as dotenv does), then what `elmo start` decides. The `.env`'s consent
  * keys (DO_NOT_TRACK, DISABLE_TELEMETRY, TELEMETRY_MODE) are deliberately not copied: the file stays the live
  * source the components re-read, so the settings switch and `elmo telemetry enable` keep working, and the
- * reason shown names the file; only an operator's own variable forces the state.
+ * reason shown names the file; only an operator's own variable forces the state. Under `elmo start --dev` the
+ * deployment mode is `development`, whatever the `.env` says.
  */
 export function childEnvironment(options: {
   env: Env;
@@ -15,6 +16,7 @@ export function childEnvironment(options: {
   home: string;
   port: number;
   productVersion: string;
+  dev?: boolean;
 }): Record<string, string> {
   const merged: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.values)) {
@@ -32,5 +34,6 @@ export function childEnvironment(options: {
     PORT: String(options.port),
     NEXT_MANUAL_SIG_HANDLE: '1',
     NEXT_TELEMETRY_DISABLED: '1',
+    ...(options.dev ? { [ELMO.env.deploymentMode]: 'development' } : {}),
   };
 }

@@ -3,13 +3,14 @@ import { dirname, join } from 'node:path';
 
 /** Where the web app and the worker are installed, and how each is started. */
 export interface Components {
-  web: { cwd: string; command: string; args: (port: number) => string[] };
+  /** `dev`: `next dev` (development mode, `elmo start --dev`) instead of `next start`. */
+  web: { cwd: string; command: string; args: (port: number, dev?: boolean) => string[] };
   worker: { cwd: string; command: string; args: string[] };
 }
 
 /**
- * Finds the installed web app and worker beside the CLI. The web app runs `next start` in its own folder
- * (migrations are read from there); the worker runs its built entry point.
+ * Finds the installed web app and worker beside the CLI. The web app runs `next start` (or `next dev`) in its own
+ * folder (migrations are read from there); the worker runs its built entry point.
  */
 export function locateComponents(): Components {
   const require = createRequire(import.meta.url);
@@ -20,7 +21,7 @@ export function locateComponents(): Components {
     web: {
       cwd: webDir,
       command: process.execPath,
-      args: (port) => [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)],
+      args: (port, dev = false) => [nextBin, dev ? 'dev' : 'start', '-H', '127.0.0.1', '-p', String(port)],
     },
     worker: { cwd: workerDir, command: process.execPath, args: [join(workerDir, 'dist', 'main.js')] },
   };

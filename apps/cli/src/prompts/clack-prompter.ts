@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { cancel, confirm, intro, isCancel, note, outro, select, text } from '@clack/prompts';
+import { cancel, confirm, intro, isCancel, multiselect, note, outro, password, select, text } from '@clack/prompts';
 import { CliError, INTERRUPTED_EXIT_CODE } from '../cli-error.js';
 import type { Prompter } from './prompter.js';
 
@@ -28,6 +28,16 @@ export function createClackPrompter(streams: { input: Readable; output: Writable
       });
       return answered(value, streams.output) as (typeof question.options)[number]['value'];
     },
+    async multiselect(question) {
+      const value = await multiselect({
+        ...io,
+        message: question.message,
+        options: question.options as never,
+        initialValues: question.initialValues,
+        required: question.required,
+      });
+      return answered(value, streams.output) as (typeof question.options)[number]['value'][];
+    },
     async confirm(question) {
       return answered(await confirm({ ...io, ...question }), streams.output);
     },
@@ -38,6 +48,15 @@ export function createClackPrompter(streams: { input: Readable; output: Writable
         message: question.message,
         placeholder: question.placeholder,
         initialValue: question.initialValue,
+        validate: validate ? (input) => validate(input ?? '') : undefined,
+      });
+      return answered(value, streams.output);
+    },
+    async password(question) {
+      const validate = question.validate;
+      const value = await password({
+        ...io,
+        message: question.message,
         validate: validate ? (input) => validate(input ?? '') : undefined,
       });
       return answered(value, streams.output);

@@ -15,7 +15,9 @@ export function createLazyPrompter(load: () => Promise<Prompter>): Prompter {
     note: async (message, title) => (await prompter()).note(message, title),
     outro: async (message) => (await prompter()).outro(message),
     select: async (question) => (await prompter()).select(question),
+    multiselect: async (question) => (await prompter()).multiselect(question),
     confirm: async (question) => (await prompter()).confirm(question),
     text: async (question) => (await prompter()).text(question),
+    password: async (question) => (await prompter()).password(question),
   };
 }

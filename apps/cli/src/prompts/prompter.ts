@@ -14,6 +14,13 @@ export interface Prompter {
   note(message: string, title?: string): Promise<void>;
   outro(message: string): Promise<void>;
   select<V extends string>(question: { message: string; options: PromptOption<V>[]; initialValue?: V }): Promise<V>;
+  /** Several choices; with `required`, at least one. */
+  multiselect<V extends string>(question: {
+    message: string;
+    options: PromptOption<V>[];
+    initialValues?: V[];
+    required?: boolean;
+  }): Promise<V[]>;
   confirm(question: { message: string; initialValue: boolean }): Promise<boolean>;
   /** Asks until `validate` returns undefined (it returns the problem otherwise). */
   text(question: {
@@ -22,4 +29,6 @@ export interface Prompter {
     initialValue?: string;
     validate?: (value: string) => string | undefined;
   }): Promise<string>;
+  /** Like `text`, with the input masked on the screen (an API key). */
+  password(question: { message: string; validate?: (value: string) => string | undefined }): Promise<string>;
 }

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ELMO_NOTICE } from '@elmo/elmo-telemetry';
 import { createMemorySender, type MemorySender } from '@elmo/telemetry-core/testing';
 import { createTempDir } from '@elmo/test-support';
 import type { CliDeps } from '../deps.js';
@@ -8,12 +9,19 @@ import { createCommandTracker } from '../telemetry/command-tracking.js';
 import { type CliSession, createCliSession } from '../telemetry/session.js';
 
 /** A prompter for tests: answers from a script, in order; asking more than scripted fails the test. */
-export function createScriptedPrompter(script: (string | boolean)[]): Prompter & { asked: string[] } {
+export function createScriptedPrompter(script: (string | boolean | string[])[]): Prompter & { asked: string[] } {
   const asked: string[] = [];
   const next = (message: string) => {
     asked.push(message);
     if (script.length === 0) throw new Error(`unexpected question: ${message}`);
-    return script.shift() as string | boolean;
+    return script.shift() as string | boolean | string[];
+  };
+  // Like clack: an answer the validator refuses is asked again (the next scripted answer).
+  const untilValid = (question: { message: string; validate?: (value: string) => string | undefined }) => {
+    for (;;) {
+      const answer = next(question.message) as string;
+      if (!question.validate?.(answer)) return answer;
+    }
   };
   return {
     asked,
@@ -23,15 +31,17 @@ export function createScriptedPrompter(script: (string | boolean)[]): Prompter &
     async select(question) {
       return next(question.message) as (typeof question.options)[number]['value'];
     },
+    async multiselect(question) {
+      return next(question.message) as (typeof question.options)[number]['value'][];
+    },
     async confirm(question) {
       return next(question.message) as boolean;
     },
-    // Like clack: an answer the validator refuses is asked again (the next scripted answer).
     async text(question) {
-      for (;;) {
-        const answer = next(question.message) as string;
-        if (!question.validate?.(answer)) return answer;
-      }
+      return untilValid(question);
+    },
+    async password(question) {
+      return untilValid(question);
     },
   };
 }
@@ -56,7 +66,8 @@ export function writeUserConfig(deps: TestDeps, data: Record<string, unknown>): 
 /** TestDeps of someone who has already seen the first-run notice: commands run as on every day after the first. */
 export function createNoticeSeenDeps(): TestDeps {
   const deps = createTestDeps();
-  writeUserConfig(deps, { noticeVersion: 1 });
+  // The current consent version: an older one makes the notice due again (SPEC §3), as after an upgrade.
+  writeUserConfig(deps, { noticeVersion: ELMO_NOTICE.consentVersion });
   return deps;
 }
 
