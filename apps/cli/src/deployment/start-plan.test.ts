@@ -67,18 +67,36 @@ describe('elmo start: workers and development mode', () => {
   });
 
   it('refuses unknown providers or modes and a provider without its key, in one line that shows no value', () => {
-    expect(() => checkDeploymentSettings({})).not.toThrow();
-    expect(() => checkDeploymentSettings({ ELMO_PROVIDERS: 'offline,openai', OPENAI_API_KEY: 'sk-1' })).not.toThrow();
-    expect(() => checkDeploymentSettings({ ELMO_PROVIDERS: 'offline,gemini' })).toThrow(
+    const token = { ELMO_INTERNAL_TOKEN: 'tok' };
+    expect(() => checkDeploymentSettings(token)).not.toThrow();
+    expect(() =>
+      checkDeploymentSettings({ ...token, ELMO_PROVIDERS: 'offline,openai', OPENAI_API_KEY: 'sk-1' }),
+    ).not.toThrow();
+    expect(() => checkDeploymentSettings({ ...token, ELMO_PROVIDERS: 'offline,gemini' })).toThrow(
       expect.objectContaining({ code: 'invalid_provider', exitCode: 1 }),
     );
-    expect(() => checkDeploymentSettings({ ELMO_DEPLOYMENT_MODE: 'cloud' })).toThrow(
+    expect(() => checkDeploymentSettings({ ...token, ELMO_DEPLOYMENT_MODE: 'cloud' })).toThrow(
       /ELMO_DEPLOYMENT_MODE must be one of/,
     );
     const missing = () =>
-      checkDeploymentSettings({ ELMO_PROVIDERS: 'openai_compatible,anthropic', OPENAI_API_KEY: 'sk-secret' });
+      checkDeploymentSettings({
+        ...token,
+        ELMO_PROVIDERS: 'openai_compatible,anthropic',
+        OPENAI_API_KEY: 'sk-secret',
+      });
     expect(missing).toThrow(expect.objectContaining({ code: 'missing_provider_key' }));
     expect(missing).toThrow(/needs OPENAI_BASE_URL and ANTHROPIC_API_KEY; add them to the deployment \.env/);
     expect(missing).not.toThrow(/sk-secret/);
+  });
+
+  it('refuses a deployment without its internal token before anything starts', () => {
+    for (const env of [{}, { ELMO_INTERNAL_TOKEN: '  ' }]) {
+      expect(() => checkDeploymentSettings(env)).toThrow(
+        expect.objectContaining({
+          code: 'start_failed',
+          message: expect.stringMatching(/no ELMO_INTERNAL_TOKEN.*elmo init/),
+        }),
+      );
+    }
   });
 });

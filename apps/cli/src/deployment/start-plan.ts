@@ -35,10 +35,18 @@ export function parseWorkerCount(flag: string | undefined): number {
 }
 
 /**
- * Refuses, in one line, settings the components could not run with: a provider or deployment mode Elmo does not
- * know, or a provider without its key or base URL (named, never shown). `env` is what the components will get.
+ * Refuses, in one line, settings the components could not run with: no internal token, a provider or deployment
+ * mode Elmo does not know, or a provider without its key or base URL (named, never shown). `env` is what the
+ * components will get.
  */
 export function checkDeploymentSettings(env: Readonly<Record<string, string | undefined>>): void {
+  // Without it the workers exit at once and the web app hands out no job: refused before seconds of start-up.
+  if (!env.ELMO_INTERNAL_TOKEN?.trim()) {
+    throw new CliError(
+      'start_failed',
+      'the deployment .env has no ELMO_INTERNAL_TOKEN (the web app and its workers need it); run `elmo init` to add it',
+    );
+  }
   const { settings, problems } = readDeploymentSettings(env);
   const [problem] = problems;
   if (problem) {
