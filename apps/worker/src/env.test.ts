@@ -127,5 +127,8 @@ describe('readWorkerEnv', () => {
   it('reads the usage interval knob', () => {
     expect(readWorkerEnv({ ELMO_INTERNAL_TOKEN: 't', ELMO_TELEMETRY_USAGE_MS: '500' }).telemetryUsageMs).toBe(500);
     expect(readWorkerEnv({ ELMO_INTERNAL_TOKEN: 't', ELMO_TELEMETRY_USAGE_MS: 'x' }).telemetryUsageMs).toBeUndefined();
+    expect(readWorkerEnv({ ELMO_INTERNAL_TOKEN: 't', ELMO_TELEMETRY_HEARTBEAT_MS: '500' }).telemetryHeartbeatMs).toBe(
+      500,
+    );
   });
 });

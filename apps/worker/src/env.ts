@@ -28,6 +28,8 @@ export interface WorkerEnv {
   telemetryFlushMs: number | undefined;
   /** Test knob (`ELMO_TELEMETRY_USAGE_MS`): how often usage (`provider_usage`) is sent, same behaviour. */
   telemetryUsageMs: number | undefined;
+  /** Test knob (`ELMO_TELEMETRY_HEARTBEAT_MS`): a shorter heartbeat period than 24 hours, same behaviour. */
+  telemetryHeartbeatMs: number | undefined;
   /** What the deployment is configured with (ELMO_PROVIDERS, ELMO_DEPLOYMENT_MODE, DATABASE_URL). */
   settings: DeploymentSettings;
   /** The configured providers with their keys, base URLs, models, timeout and retries. Never logged. */
@@ -64,6 +66,7 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
   }
   const flushMs = Number(env.ELMO_TELEMETRY_FLUSH_MS);
   const usageMs = Number(env.ELMO_TELEMETRY_USAGE_MS);
+  const heartbeatMs = Number(env.ELMO_TELEMETRY_HEARTBEAT_MS);
   const { settings, problems } = readDeploymentSettings(env);
   if (problems[0]) throw new ConfigError(problems[0]);
   return {
@@ -76,6 +79,7 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     userHome: homedir(),
     telemetryFlushMs: Number.isFinite(flushMs) && flushMs > 0 ? flushMs : undefined,
     telemetryUsageMs: Number.isFinite(usageMs) && usageMs > 0 ? usageMs : undefined,
+    telemetryHeartbeatMs: Number.isFinite(heartbeatMs) && heartbeatMs > 0 ? heartbeatMs : undefined,
     settings,
     providers: readProvidersConfig(env, settings.providers),
   };

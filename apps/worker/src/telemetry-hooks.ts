@@ -34,7 +34,7 @@ export function createWorkerTelemetryHooks(env: WorkerEnv): WorkerTelemetryHooks
     homedir: env.userHome,
     productVersion: env.productVersion,
     settings: env.settings,
-    intervals: { flushMs: env.telemetryFlushMs, usageMs: env.telemetryUsageMs },
+    intervals: { flushMs: env.telemetryFlushMs, usageMs: env.telemetryUsageMs, heartbeatMs: env.telemetryHeartbeatMs },
   });
   let started = false;
   return {

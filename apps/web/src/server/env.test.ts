@@ -40,13 +40,14 @@ describe('readWebEnv', () => {
         HOME: '/root',
         ELMO_TELEMETRY_FLUSH_MS: '200',
         ELMO_TELEMETRY_USAGE_MS: 'x',
+        ELMO_TELEMETRY_HEARTBEAT_MS: '500',
         ELMO_VERSION: '9.9.9',
       },
       '/x',
     );
     expect(env.telemetryEnv.DO_NOT_TRACK).toBe('1');
     expect(env.telemetryEnv).not.toHaveProperty('HOME');
-    expect(env.telemetryIntervals).toEqual({ flushMs: 200, usageMs: undefined });
+    expect(env.telemetryIntervals).toEqual({ flushMs: 200, usageMs: undefined, heartbeatMs: 500 });
     expect(env.productVersion).toBe('9.9.9');
   });
 

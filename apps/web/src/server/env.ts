@@ -28,8 +28,8 @@ export interface WebEnv {
   telemetryEnv: Record<string, string | undefined>;
   /** The home folder of the user running this process: their `elmo telemetry disable` covers the deployment. */
   userHome: string;
-  /** Test knobs (`ELMO_TELEMETRY_FLUSH_MS`, `ELMO_TELEMETRY_USAGE_MS`): shorter intervals, same behaviour. */
-  telemetryIntervals: { flushMs?: number; usageMs?: number };
+  /** Test knobs (`ELMO_TELEMETRY_FLUSH_MS`, `_USAGE_MS`, `_HEARTBEAT_MS`): shorter intervals, same behaviour. */
+  telemetryIntervals: { flushMs?: number; usageMs?: number; heartbeatMs?: number };
   /** Test knob (`ELMO_TELEMETRY_ALLOW_HEADLESS`): posthog-js otherwise ignores headless browsers. */
   telemetryAllowHeadless: boolean;
   /** Providers, deployment mode and database mode, as telemetry describes the deployment (SPEC §5). */
@@ -81,6 +81,7 @@ export function readWebEnv(env: Record<string, string | undefined> = process.env
     telemetryIntervals: {
       flushMs: positiveNumber(env.ELMO_TELEMETRY_FLUSH_MS),
       usageMs: positiveNumber(env.ELMO_TELEMETRY_USAGE_MS),
+      heartbeatMs: positiveNumber(env.ELMO_TELEMETRY_HEARTBEAT_MS),
     },
     telemetryAllowHeadless: env.ELMO_TELEMETRY_ALLOW_HEADLESS === '1',
     allowedHosts: allowedHosts(env.ELMO_ALLOWED_HOSTS),
