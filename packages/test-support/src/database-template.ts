@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { webDir, workspaceRoot } from './paths.js';
 
@@ -79,5 +80,19 @@ export function seedDatabase(dataDir: string): void {
     cpSync(ensureTemplate(), target, { recursive: true });
   } catch {
     rmSync(target, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `seedDatabase` without blocking the event loop for the copy (about 40 MB): for a test process that serves
+ * something itself meanwhile, such as an in-process sink whose late answers would look like resends.
+ */
+export async function seedDatabaseAsync(dataDir: string): Promise<void> {
+  const target = join(dataDir, 'pglite');
+  try {
+    if (existsSync(target) || (existsSync(dataDir) && !statSync(dataDir).isDirectory())) return;
+    await cp(ensureTemplate(), target, { recursive: true });
+  } catch {
+    await rm(target, { recursive: true, force: true });
   }
 }

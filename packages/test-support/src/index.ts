@@ -1,7 +1,7 @@
 // The light entry: nothing here loads vitest, Chromium or pg (those are `./vitest`, `./browser`, `./postgres`),
 // so plain Node scripts such as the benchmarks can import it.
 export { compileTypeScript, ensureCliBuilt, ensureWebBuilt, ensureWorkerBuilt, isStale } from './build.js';
-export { seedDatabase } from './database-template.js';
+export { seedDatabase, seedDatabaseAsync } from './database-template.js';
 export {
   createDeployment,
   createToken,

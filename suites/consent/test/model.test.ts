@@ -310,7 +310,22 @@ describe('consent model: no byte leaves while any opt-out is in force', () => {
         lane.sink.requests.filter(acceptedUnanswered).flatMap((request) => carriedUuids(request)),
       );
       const answered = auditDelivery(lane.sink.requests);
-      expect(answered.resentAfterAnswer, `${lane.name}: resent after an answer`).toEqual([]);
+      // Each resent uuid with every request that carried it: who sent it (user agent), when, and how it ended.
+      const carriers = (uuid: string) =>
+        lane.sink.requests
+          .filter((request) => carriedUuids(request).includes(uuid))
+          .map(
+            (r) =>
+              `${new Date(r.receivedAt).toISOString()} ${r.path} ${r.outcome} ${r.status ?? '-'} ${String(r.headers['user-agent'] ?? '')}`,
+          );
+      expect(
+        answered.resentAfterAnswer.map((uuid) => ({
+          uuid,
+          event: lane.sink.events.find((e) => e.uuid === uuid)?.event,
+          requests: carriers(uuid),
+        })),
+        `${lane.name}: resent after an answer`,
+      ).toEqual([]);
       const received = new Set(
         lane.sink.events.map((e) => String(e.uuid)).filter((uuid) => logged.has(uuid) || !unanswered.has(uuid)),
       );

@@ -5,7 +5,7 @@ import {
   ELMO_BIN,
   getFreePort,
   type ManagedProcess,
-  seedDatabase,
+  seedDatabaseAsync,
   startProcess,
   type TestHome,
   waitUntil,
@@ -92,8 +92,10 @@ export async function createLane(name: string, setup: string[][] = [['init', '--
     },
     async start(startEnv = {}) {
       lane.startEnv = startEnv;
-      // Consent is what is tested here, not the database's first creation: start from a ready copy.
-      seedDatabase(join(home.deployDir, 'data'));
+      // Consent is what is tested here, not the database's first creation: start from a ready copy. Copied without
+      // blocking this process, which serves every lane's sink: an answer delayed past a sender's request timeout
+      // would be resent, rightly, and then look like a resend after an answer.
+      await seedDatabaseAsync(join(home.deployDir, 'data'));
       const proc = startProcess(process.execPath, [ELMO_BIN, 'start', '--port', String(port)], {
         cwd: process.cwd(),
         env: home.env({ ...base, ...startEnv }),
