@@ -118,9 +118,7 @@ const isPosition = (v: unknown): boolean => v === null || (isCount(v) && v >= 1)
 const isStatus = (v: unknown): boolean => v === null || (isCount(v) && v >= 100 && v <= 599);
 
 function isProviderFailure(v: unknown): v is ProviderFailure {
-  return (
-    isObject(v) && (PROVIDER_ERROR_KINDS as readonly unknown[]).includes(v.kind) && isStatus(v.status ?? null)
-  );
+  return isObject(v) && (PROVIDER_ERROR_KINDS as readonly unknown[]).includes(v.kind) && isStatus(v.status ?? null);
 }
 
 function isProviderAnswer(v: unknown): v is ProviderAnswer {

@@ -16,11 +16,18 @@ describe('readDeploymentSettings', () => {
       DATABASE_URL: 'postgres://elmo@localhost/elmo',
     });
     expect(problems).toEqual([]);
-    expect(settings).toEqual({ providers: ['openai', 'anthropic'], deploymentMode: 'whitelabel', databaseMode: 'postgres' });
+    expect(settings).toEqual({
+      providers: ['openai', 'anthropic'],
+      deploymentMode: 'whitelabel',
+      databaseMode: 'postgres',
+    });
   });
 
   it('leaves out what it does not know and says so in one line each', () => {
-    const { settings, problems } = readDeploymentSettings({ ELMO_PROVIDERS: 'gemini,openai', ELMO_DEPLOYMENT_MODE: 'cloud' });
+    const { settings, problems } = readDeploymentSettings({
+      ELMO_PROVIDERS: 'gemini,openai',
+      ELMO_DEPLOYMENT_MODE: 'cloud',
+    });
     expect(settings.providers).toEqual(['openai']);
     expect(settings.deploymentMode).toBe('local');
     expect(problems).toEqual([

@@ -146,7 +146,11 @@ export interface DeploymentTelemetry {
 }
 
 const HOUR_MS = 60 * 60_000;
-const DEFAULT_SETTINGS: DeploymentSettings = { providers: ['offline'], deploymentMode: 'local', databaseMode: 'embedded' };
+const DEFAULT_SETTINGS: DeploymentSettings = {
+  providers: ['offline'],
+  deploymentMode: 'local',
+  databaseMode: 'embedded',
+};
 
 // An interval left undefined keeps its default: a spread would let `undefined` through, and a timer with an
 // undefined period fires every millisecond.
@@ -208,7 +212,11 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
       // Ephemeral: a fresh id per event and no session id, so that nothing links two events (SPEC §4).
       identity: ephemeral ? ephemeralIdentity() : deploymentId,
       sender: clientSender,
-      common: commonProperties({ source, productVersion: options.productVersion, deploymentMode: settings.deploymentMode }),
+      common: commonProperties({
+        source,
+        productVersion: options.productVersion,
+        deploymentMode: settings.deploymentMode,
+      }),
       sessionId: ephemeral ? undefined : crypto.randomUUID(),
       now,
       logger,
