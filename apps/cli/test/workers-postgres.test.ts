@@ -135,10 +135,9 @@ describe('elmo start --workers on PostgreSQL', () => {
       }
     }
     const ratio = (timings[3] ?? 0) / (timings[1] ?? 1);
-    expect(
-      ratio,
-      `1 worker: ${Math.round(timings[1] ?? 0)} ms, 3 workers: ${Math.round(timings[3] ?? 0)} ms`,
-    ).toBeLessThanOrEqual(0.6);
+    const figures = `1 worker: ${Math.round(timings[1] ?? 0)} ms, 3 workers: ${Math.round(timings[3] ?? 0)} ms (ratio ${ratio.toFixed(2)})`;
+    console.log(`reports on PostgreSQL against a 300 ms provider, first to last call: ${figures}`);
+    expect(ratio, figures).toBeLessThanOrEqual(0.6);
     expect(provider.calls.every((call) => call.status === 200)).toBe(true);
   }, 300_000);
 });
