@@ -45,18 +45,32 @@ export function normalizeRun(run: RunResult, root: string): string {
   return `exit ${run.code} signal ${run.signal}\n--- stdout\n${clean(run.stdout)}--- stderr\n${clean(run.stderr)}`;
 }
 
-/** Runs CLI_SCRIPT in order; `onFirstExit` is called (not awaited) when the first command has exited. */
-export async function runCliScript(
-  home: TestHome,
-  extraEnv: Record<string, string>,
-  onFirstExit?: () => void,
-): Promise<RunResult[]> {
+/** Runs CLI_SCRIPT in order. */
+export async function runCliScript(home: TestHome, extraEnv: Record<string, string>): Promise<RunResult[]> {
   const runs: RunResult[] = [];
+  for (const step of CLI_SCRIPT) runs.push(await home.run(step.args, { extraEnv: { ...senderEnv, ...extraEnv } }));
+  return runs;
+}
+
+/**
+ * Runs CLI_SCRIPT in `home` and, step by step just before each command, the same command with telemetry off
+ * (DO_NOT_TRACK) in `off`: each pair runs under the same load of this shared machine, so their difference is
+ * what telemetry added, not what the machine did between two phases. `onFirstExit` is called (not awaited) when
+ * the first command has exited.
+ */
+export async function runPairedCliScript(
+  home: TestHome,
+  off: TestHome,
+  onFirstExit?: () => void,
+): Promise<{ runs: RunResult[]; offRuns: RunResult[] }> {
+  const runs: RunResult[] = [];
+  const offRuns: RunResult[] = [];
   for (const step of CLI_SCRIPT) {
-    runs.push(await home.run(step.args, { extraEnv: { ...senderEnv, ...extraEnv } }));
+    offRuns.push(await off.run(step.args, { extraEnv: { ...senderEnv, DO_NOT_TRACK: '1' } }));
+    runs.push(await home.run(step.args, { extraEnv: senderEnv }));
     if (runs.length === 1) onFirstExit?.();
   }
-  return runs;
+  return { runs, offRuns };
 }
 
 /** Runs the reference script against a healthy sink; its normalized output is what every cell must print. */
@@ -83,11 +97,10 @@ export async function runCliFaultCell(cell: Cell, mode: FaultMode, reference: re
   const home = createCliHome(sink.url);
   const off = createCliHome(sink.url);
   try {
-    const offRuns = await runCliScript(off, { DO_NOT_TRACK: '1' });
     if (isPortFault(mode)) await sink.down();
     let upAt: Promise<number> | undefined;
     const firstExitAt = { value: 0 };
-    const runs = await runCliScript(home, {}, () => {
+    const { runs, offRuns } = await runPairedCliScript(home, off, () => {
       firstExitAt.value = Date.now();
       // Down, then up: the sink comes back while the first sender is between its retries.
       if (mode.id === 'down-up') upAt = sleep(700).then(() => sink.up());
