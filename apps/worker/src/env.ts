@@ -44,6 +44,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** A positive, finite number, else undefined (a test knob left unset or mistyped keeps its default). */
+const positiveNumber = (n: number): number | undefined => (Number.isFinite(n) && n > 0 ? n : undefined);
+
 const nonEmpty = (value: string | undefined): string | null => (value?.trim() ? value.trim() : null);
 
 /** Reads the worker's configuration, or throws a ConfigError naming the variable at fault. */
@@ -77,9 +80,9 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     productVersion: nonEmpty(env.ELMO_VERSION) ?? packageVersion,
     telemetryEnv: pickTelemetryEnv(env),
     userHome: homedir(),
-    telemetryFlushMs: Number.isFinite(flushMs) && flushMs > 0 ? flushMs : undefined,
-    telemetryUsageMs: Number.isFinite(usageMs) && usageMs > 0 ? usageMs : undefined,
-    telemetryHeartbeatMs: Number.isFinite(heartbeatMs) && heartbeatMs > 0 ? heartbeatMs : undefined,
+    telemetryFlushMs: positiveNumber(flushMs),
+    telemetryUsageMs: positiveNumber(usageMs),
+    telemetryHeartbeatMs: positiveNumber(heartbeatMs),
     settings,
     providers: readProvidersConfig(env, settings.providers),
   };

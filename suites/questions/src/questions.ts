@@ -1,4 +1,4 @@
-import { INIT_STEPS } from '@elmo/elmo-telemetry';
+import { FEATURE_COUNTERS, INIT_STEPS } from '@elmo/elmo-telemetry';
 import {
   type Breakdown,
   bool,
@@ -128,18 +128,6 @@ export const promptsTracked = defineQuestion({
     `${a.prompts} prompts (in ${a.brands} brands) across the ${a.deploymentsReporting} deployments that reported usage: each deployment's latest \`prompts_total\`, summed.`,
   ],
 });
-
-const FEATURE_COUNTERS = [
-  'brands_created',
-  'brands_renamed',
-  'brands_deleted',
-  'prompts_created',
-  'prompts_edited',
-  'prompts_deleted',
-  'reports_requested',
-  'reports_completed',
-  'reports_failed',
-] as const;
 
 export const featuresAfterRelease = defineQuestion({
   id: 'features-after-release',
