@@ -32,6 +32,7 @@
 import { fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { FEATURE_COUNTERS } from '@elmo/elmo-telemetry';
 import { auditDelivery, startSink } from '@elmo/posthog-sink';
 import { createDeployment } from '@elmo/test-support';
 
@@ -286,9 +287,8 @@ function analyse(shape, reports, requests, events, log, claim) {
     .map(([name, n]) => `${name}: ${byName[name] ?? 0} accepted of ${n} tracked`);
   const apiCounted = sum('api_requests', (p) => p.count ?? 0);
   const featuresCounted = sum('feature_usage', (p) =>
-    Object.entries(p)
-      .filter(([key]) => /_(created|edited|deleted|run|failed)$/.test(key))
-      .reduce((total, [, n]) => total + n, 0),
+    // Exactly the counters the catalog declares (the totals brands_total/prompts_total are not actions).
+    FEATURE_COUNTERS.reduce((total, key) => total + (p[key] ?? 0), 0),
   );
   if (apiCounted !== tracked('apiRequests'))
     shortfalls.push(`api_requests rows count ${apiCounted} of ${tracked('apiRequests')} apiRequest() calls`);
