@@ -11,10 +11,12 @@
 // Against the hanging and refusing endpoints the sender's lifetime cap is lowered to 2 s with the CLI's documented
 // test knob (ELMO_TELEMETRY_SENDER_CAP_MS, set on both sides) so that waiting for it takes 2 s instead of ~16 s;
 // the command itself does the same work whatever the cap. The healthy sink runs with the real 30 s cap.
+import { readdirSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createTempDir } from '@elmo/test-support';
 import { createCliHome, initCliHome } from '../lib/cli-home.mjs';
-import { meanTimes, pickFrames } from '../lib/cpu-profile.mjs';
 import { ENDPOINT_LABELS, ENDPOINTS, startEndpoint } from '../lib/endpoints.mjs';
 import { alternate, median, ms, spread } from '../lib/stats.mjs';
 
@@ -27,14 +29,94 @@ const SENDER_CAP = {
   refused: { ELMO_TELEMETRY_SENDER_CAP_MS: '2000' },
 };
 
-// Frames of the built CLI whose inclusive time explains what "on" adds.
-const FRAMES = pickFrames('finish', 'spoolAppend', 'fsync', 'startSender', 'spawn', 'localLog', 'track');
+// Frames whose inclusive time explains what "on" adds: a function name and the file it is written in. The CLI is
+// one bundle (apps/cli/dist/main.js), so a frame of the bundle is found by its original source file through the
+// bundle's source map (its name may carry a digit esbuild added against a clash); Node's own by their module.
+const FRAMES = {
+  finish: { name: 'finish', source: 'apps/cli/src/telemetry/session.ts' },
+  track: { name: 'track', source: 'telemetry-core/src/telemetry.ts' },
+  spoolAppend: { name: 'append', source: 'telemetry-core/src/node/spool/disk-spool.ts' },
+  lock: { name: 'withFileLockSync', source: 'telemetry-core/src/node/lock.ts' },
+  startSender: { name: 'startDetachedSender', source: 'telemetry-core/src/node/spool/sender-launcher.ts' },
+  localLog: { name: 'write', source: 'telemetry-core/src/node/local-log.ts' },
+  consent: { name: 'decide', source: 'telemetry-core/src/node/consent.ts' },
+  fsync: { name: 'fsyncSync', source: 'node:fs' },
+  spawn: { name: 'spawn', source: 'node:child_process' },
+};
+
+/** The source file a profiled function was written in: through the bundle's source map, else the script itself. */
+function createSourceLocator() {
+  const maps = new Map();
+  const mapOf = (url) => {
+    if (!maps.has(url)) {
+      let map;
+      try {
+        const file = url.startsWith('file:') ? fileURLToPath(url) : url;
+        if (file.includes('apps/cli/dist/')) {
+          map = { file, sourceMap: new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8'))) };
+        }
+      } catch {}
+      maps.set(url, map);
+    }
+    return maps.get(url);
+  };
+  return ({ url, lineNumber, columnNumber }) => {
+    const map = mapOf(url);
+    const source = map?.sourceMap.findEntry(lineNumber, columnNumber)?.originalSource;
+    // Sources are named relative to the map's own folder.
+    return source ? fileURLToPath(new URL(source, pathToFileURL(map.file))) : url;
+  };
+}
+
+/** Inclusive ms of each of FRAMES in one .cpuprofile, and the profile's whole duration. */
+function inclusiveTimes(file, locate) {
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  const parents = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  const labels = new Map();
+  for (const node of profile.nodes) {
+    const name = node.callFrame.functionName.replace(/\d+$/, '');
+    const candidates = Object.keys(FRAMES).filter((key) => FRAMES[key].name === name);
+    if (candidates.length === 0) continue;
+    const source = locate(node.callFrame);
+    const label = candidates.find((key) => source.includes(FRAMES[key].source));
+    if (label) labels.set(node.id, label);
+  }
+  const totals = Object.fromEntries(Object.keys(FRAMES).map((label) => [label, 0]));
+  profile.samples.forEach((sample, i) => {
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const seen = new Set();
+    for (let id = sample; id !== undefined; id = parents.get(id)) {
+      const label = labels.get(id);
+      if (label && !seen.has(label)) {
+        seen.add(label);
+        totals[label] += ms;
+      }
+    }
+  });
+  return { durationMs: (profile.endTime - profile.startTime) / 1000, ...totals };
+}
+
+/** The mean of inclusiveTimes over every .cpuprofile in `dir`. */
+function meanTimes(dir) {
+  const locate = createSourceLocator();
+  const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
+  const sums = {};
+  for (const file of files) {
+    for (const [key, value] of Object.entries(inclusiveTimes(join(dir, file), locate)))
+      sums[key] = (sums[key] ?? 0) + value;
+  }
+  return Object.fromEntries(Object.entries(sums).map(([key, value]) => [key, value / files.length]));
+}
 
 const WHAT_WOULD_CLOSE_IT =
   'Already done: the spool is appended in place with one write under its lock (rewritten only when the ' +
   '1,000-event / 1 MB bound is crossed), the local log is written once at exit, the sender runs at a lower ' +
   'priority and is started at most once a minute unless 20 events wait or one has waited a minute (SPEC §7), ' +
-  'so a typical run adds one small file append and a read of the spool.';
+  'its entry is resolved only when one starts, and within a run a consent file is read again only when its stat ' +
+  'changed; so a typical run adds the client, one small file append under a lock, a read of the spool and the ' +
+  'local log line. Against a failing endpoint the spool keeps events older than a minute, so every run starts a ' +
+  'sender (SPEC §7 as the throttle reads it: no event waits past the first run a minute after it was recorded).';
 
 function describe(values) {
   const [low, high] = spread(values);
@@ -59,7 +141,7 @@ async function profile(home) {
         await home.waitForSenders();
       }
     }
-    return { off: meanTimes(join(root, 'off'), FRAMES), on: meanTimes(join(root, 'on'), FRAMES) };
+    return { off: meanTimes(join(root, 'off')), on: meanTimes(join(root, 'on')) };
   } finally {
     temp.remove();
   }
@@ -68,22 +150,26 @@ async function profile(home) {
 function explain(times, offWallMs) {
   const f = (v) => `${v.toFixed(1)} ms`;
   const { on, off } = times;
-  // finish() (spool, sender, local log) runs only at exit; track() runs in the postAction hook.
-  const extra = on.finish - off.finish + (on.track - off.track);
+  // Everything the main thread does more with telemetry on: the profiles' whole durations, side against side.
+  const extra = on.durationMs - off.durationMs;
   const share = extra / offWallMs;
   const percent = `~${(share * 100).toFixed(1)} % of the off run's wall time (median ${f(offWallMs)}, budget 2 %)`;
   let verdict = `${percent}: at the budget's edge, so whether a run passes depends on this machine's noise.`;
   if (share > 0.03) verdict = `${percent}: the product's own work misses the budget, not only this machine's noise.`;
   if (share < 0.015)
     verdict = `${percent}: within the budget, so this miss is mostly this machine's noise (other work runs on its 2 cores).`;
+  const named = on.finish + on.track + (on.consent - off.consent) - off.finish - off.track;
   return (
     `Where the time goes (CPU profiles of ${PROFILED_PAIRS} more runs per side against the healthy sink, means of the ` +
-    `main thread; module loading is the same on both sides): the profiled part took ${f(on.durationMs)} on and ` +
-    `${f(off.durationMs)} off. Work only "on" does: finishing telemetry at exit ${f(on.finish)} (off: ${f(off.finish)}), ` +
-    `of which appending the event to the spool ${f(on.spoolAppend)} (lock file, read to count, one append; ` +
-    `fsync ${f(on.fsync)}) and starting the detached sender ${f(on.startSender)} ` +
-    `(child_process.spawn ${f(on.spawn)}); writing the local log ${f(on.localLog)}; track() ${f(on.track)} ` +
-    `(off: ${f(off.track)}). In all, ~${f(extra)} of main-thread work per run, ${verdict} ${WHAT_WOULD_CLOSE_IT}`
+    `main thread, functions of the bundle found through its source map): the profiled part took ${f(on.durationMs)} ` +
+    `on and ${f(off.durationMs)} off, ~${f(extra)} more. Of it: finishing telemetry at exit ${f(on.finish)} ` +
+    `(off: ${f(off.finish)}), of which appending the event to the spool ${f(on.spoolAppend)} (its lock ` +
+    `${f(on.lock)} of all locks taken, read to count, one append) and starting the detached sender when one is due ` +
+    `${f(on.startSender)} (child_process.spawn ${f(on.spawn)}, fsync of its stamp and configuration ${f(on.fsync)}); ` +
+    `writing the local log ${f(on.localLog)}; the client's track() ${f(on.track)} (off: ${f(off.track)}); consent ` +
+    `decisions ${f(on.consent)} (off: ${f(off.consent)}, where the first rule decides); the remaining ` +
+    `~${f(Math.max(0, extra - named))} is loading and running the telemetry client's code and the command's ` +
+    `\`cli_command\` properties (CI and terminal detection). ${verdict} ${WHAT_WOULD_CLOSE_IT}`
   );
 }
 

@@ -49,9 +49,10 @@ export async function cliVsNode() {
           `${row.what} ${describe(b)}, \`node -e 0\` ${describe(a)}: medians (min – max) of ${PAIRS} alternating ` +
           'pairs, environment of PATH, HOME and LANG only.' +
           (value > row.budget
-            ? ' Miss: the CLI is an ES-module bundle with lazily imported commands (apps/cli/scripts/build.mjs); what ' +
-              'is left is Node 20 starting an ES module and loading commander and its own built-ins (about 1.1–1.5× ' +
-              'of a bare start measured alone), and for `status` the consent rules and the deployment lookup.'
+            ? ' Miss: the CLI is one CommonJS bundle (commander inside) compiled from the V8 code cache its build ' +
+              'made, behind a small entry that answers --version alone (apps/cli/scripts/build.mjs); what is left is ' +
+              'reading and running that bundle, the built-ins it loads (commander loads child_process, dotenv ' +
+              'crypto), and for `status` the consent rules, the deployment lookup and its output.'
             : ''),
         value,
         spread: spread(ratios),

@@ -1,23 +1,37 @@
-// `pnpm build` of the CLI: one esbuild bundle in dist/, so that `elmo` starts by reading a few files instead of
-// resolving a hundred modules (DESIGN §5, CLI cold start). bin.js checks the Node version and imports the CLI
-// proper; each command's module and the telemetry client and sender launcher are chunks of their own, loaded
-// only when a run needs them (code splitting). The workspace packages are bundled (tree-shaken to what the CLI
-// uses); the CLI's own npm dependencies stay in node_modules, each loaded only where it is used. Type checking
-// is `pnpm typecheck` (tsc); esbuild only strips the types.
-import { readFileSync, rmSync } from 'node:fs';
+// `pnpm build` of the CLI: esbuild bundles in dist/, so that `elmo` starts by reading a few files instead of
+// resolving a hundred modules (DESIGN §5, CLI cold start). The bundles are CommonJS (dist/package.json says so):
+// on Node 20 an ES module entry alone costs ~25 % of a bare `node` start (its loader), and esbuild splits code
+// into lazily loaded chunks only for ES modules; many small files cost more than one bigger one anyway (measured).
+// bin.js checks the Node version and answers `--version` itself; main.js is the CLI proper, with commander and the
+// workspace packages bundled (tree-shaken to what the CLI uses); what only some runs need (each command's module,
+// the telemetry client and the sender launcher) is in main.js but runs only when imported (esbuild's lazy module
+// wrappers). The prompt library and CI detection stay in node_modules, loaded only where they are used.
+// Compiling main.js is most of what a start costs on Node 20: the build runs `elmo status` once (telemetry on, in a
+// temp home, nothing sent) and keeps V8's code cache beside main.js (src/code-cache.ts). Type checking is
+// `pnpm typecheck` (tsc); esbuild only strips the types.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { elmoCatalog } from '@elmo/elmo-telemetry';
+import { cliPaths } from '@elmo/elmo-telemetry/node';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const manifest = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
-const external = Object.keys(manifest.dependencies).filter((name) => !name.startsWith('@elmo/'));
+// Bundled: every run loads commander, and a run with telemetry on asks ci-info; bundled, they are compiled from the
+// code cache with the rest and no package is resolved in node_modules.
+const BUNDLED_DEPENDENCIES = new Set(['commander', 'ci-info']);
+const external = Object.keys(manifest.dependencies).filter(
+  (name) => !name.startsWith('@elmo/') && !BUNDLED_DEPENDENCIES.has(name),
+);
 // Never in the command's own process (DESIGN §5): the detached sender loads these from the installed package.
 const FORBIDDEN = [/[\\/]posthog-node[\\/]/, /sender-process\.js$/];
 
 /**
  * The workspace packages' entry files only re-export (`export * from …`). Marked free of side effects, an entry
- * is no longer a path by which esbuild's code splitting sees every module behind it as reached from the CLI's
- * first chunk, so what only the telemetry client uses stays in the client's chunk.
+ * no longer pulls every module behind it into the bundle: what the CLI does not use is left out.
  */
 const reexportOnlyEntries = {
   name: 'reexport-only-entries',
@@ -35,52 +49,64 @@ const reexportOnlyEntries = {
   },
 };
 
-/**
- * commander stays in node_modules (a dependency like any other) but is loaded with require(): importing a
- * CommonJS package from an ES module costs Node an extra pass over its source to find the named exports (about
- * 8 ms of every run here). The CLI uses these three of its exports; a name missing here fails the build.
- */
-const COMMANDER_EXPORTS = ['Command', 'CommanderError', 'Option'];
-const commanderByRequire = {
-  name: 'commander-by-require',
-  setup(build) {
-    build.onResolve({ filter: /^commander$/ }, () => ({ path: 'commander', namespace: 'commander-by-require' }));
-    build.onLoad({ filter: /.*/, namespace: 'commander-by-require' }, () => ({
-      contents: [
-        "import { createRequire } from 'node:module';",
-        "const commander = createRequire(import.meta.url)('commander');",
-        ...COMMANDER_EXPORTS.map((name) => `export const ${name} = commander.${name};`),
-      ].join('\n'),
-      loader: 'js',
-    }));
-  },
-};
-
 rmSync(`${root}/dist`, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  entryPoints: ['src/bin.ts'],
+  // code-cache.js is bin.js's loader on its own, for the build's cache run below.
+  entryPoints: ['src/bin.ts', 'src/main.ts', 'src/code-cache.ts'],
   outdir: 'dist',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20.20',
   external,
-  plugins: [reexportOnlyEntries, commanderByRequire],
+  plugins: [reexportOnlyEntries],
   sourcemap: true,
   metafile: true,
   logLevel: 'warning',
-  // Chunks sit beside bin.js, so `new URL('../package.json', import.meta.url)` finds the manifest from any of them.
-  chunkNames: '[name]-[hash]',
-  // A bundled CommonJS module (dotenv) calls require() for Node's built-ins, which an ES module lacks.
-  banner: {
-    js: "import { createRequire as __elmoCreateRequire } from 'node:module';\nconst require = __elmoCreateRequire(import.meta.url);",
-  },
+  // The sources are ES modules: `new URL('../package.json', import.meta.url)` finds the manifest from dist/ too.
+  define: { 'import.meta.url': '__elmoModuleUrl' },
+  banner: { js: "const __elmoModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+// The CLI's package is an ES module package; its bundles are not.
+writeFileSync(`${root}/dist/package.json`, '{ "type": "commonjs" }\n');
 
 const bundled = Object.keys(result.metafile.inputs).filter((input) => FORBIDDEN.some((pattern) => pattern.test(input)));
 if (bundled.length > 0) {
   console.error(`elmo's bundle must not contain ${bundled.join(', ')}`);
   process.exit(1);
 }
+
+/**
+ * V8's code cache of main.js, made by one `elmo status` with telemetry on (so that the telemetry client and the
+ * spool are in it too) in a temp home: consent recorded, notice shown, a key, and a sender started a moment ago,
+ * so the event is spooled and no sender starts (nothing leaves the machine; the home is removed after).
+ */
+function writeCodeCache() {
+  const home = mkdtempSync(join(tmpdir(), 'elmo-build-'));
+  try {
+    const env = { PATH: process.env.PATH ?? '', HOME: home, LANG: 'C.UTF-8' };
+    const paths = cliPaths(env, home);
+    mkdirSync(paths.stateDir, { recursive: true });
+    mkdirSync(dirname(paths.configFile), { recursive: true });
+    writeFileSync(
+      paths.configFile,
+      JSON.stringify({ telemetryChoice: 'enabled', noticeVersion: elmoCatalog.consentVersion }),
+    );
+    writeFileSync(paths.senderStartedFile, `${Date.now()}\n`);
+    const main = join(root, 'dist', 'main.js');
+    const script = [
+      `process.argv = [process.execPath, ${JSON.stringify(join(root, 'dist', 'bin.js'))}, 'status'];`,
+      `require(${JSON.stringify(join(root, 'dist', 'code-cache.js'))}).runWithCodeCache(${JSON.stringify(main)}, { writeCacheAtExit: true });`,
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['-e', script], {
+      // Port 9 (discard) on the loopback: were a sender started after all, it would reach nothing.
+      env: { ...env, ELMO_POSTHOG_KEY: 'phc_build', ELMO_POSTHOG_HOST: 'http://127.0.0.1:9' },
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`elmo status for the code cache exited ${run.status}: ${run.stderr}`);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+writeCodeCache();

@@ -1,7 +1,6 @@
 // The CLI proper, loaded by bin.ts once the Node.js version passed its check, and the only module that touches
 // process.argv, process.env and process.exit: it builds the deps, runs the program, maps any error to one line and
 // an exit code, and finishes telemetry.
-import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { isTraceMode } from '@elmo/elmo-telemetry/node';
@@ -51,7 +50,9 @@ const load = createRequire(import.meta.url);
 let ci: boolean | undefined;
 let tty: boolean | undefined;
 function isCI(): boolean {
-  ci ??= (load('ci-info') as typeof import('ci-info')).isCI;
+  // A plain require() (this module only ever runs as the CommonJS bundle): esbuild bundles ci-info with the rest,
+  // still run only on first use, and a run asking it resolves no package in node_modules.
+  ci ??= (require('ci-info') as typeof import('ci-info')).isCI;
   return ci;
 }
 // isatty() rather than process.stdin.isTTY, which would open stdin.
@@ -62,6 +63,10 @@ function isTTY(): boolean {
   }
   return tty;
 }
+
+// node:crypto is loaded on first use: a run that creates no id and no secret (`status` with telemetry off) never
+// needs it.
+const nodeCrypto = () => load('node:crypto') as typeof import('node:crypto');
 
 const deps: CliDeps = {
   argv: process.argv.slice(2),
@@ -82,8 +87,8 @@ const deps: CliDeps = {
   prompter: createLazyPrompter(async () =>
     (await import('./prompts/clack-prompter.js')).createClackPrompter({ input: process.stdin, output: process.stdout }),
   ),
-  uuid: randomUUID,
-  secret: () => randomBytes(32).toString('base64url'),
+  uuid: () => nodeCrypto().randomUUID(),
+  secret: () => nodeCrypto().randomBytes(32).toString('base64url'),
   senderCapMs: senderCapMs(process.env),
   senderIntervalMs: senderIntervalMs(process.env),
   onInterrupt(handler) {
@@ -111,9 +116,8 @@ async function end(failure: Failure | undefined, error?: unknown): Promise<never
 process.on('SIGINT', () => (interruptHandler ? interruptHandler() : void end(INTERRUPTED)));
 process.on('SIGTERM', () => (interruptHandler ? interruptHandler() : void end(INTERRUPTED)));
 
-try {
-  await program.parseAsync(deps.argv, { from: 'user' });
-  await end(undefined);
-} catch (error) {
-  await end(describeFailure(error), error);
-}
+// No top-level await: the bundle is CommonJS (scripts/build.mjs), which has none.
+program.parseAsync(deps.argv, { from: 'user' }).then(
+  () => end(undefined),
+  (error: unknown) => end(describeFailure(error), error),
+);

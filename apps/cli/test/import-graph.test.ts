@@ -55,13 +55,15 @@ describe('import graph', () => {
     await sink.waitForEvents(4);
     await home.waitForSenders();
     const loaded = readFileSync(log, 'utf8');
-    expect(loaded).toContain('/commander/');
     expect(loaded).toContain('apps/cli/dist/bin.js');
+    expect(loaded).toContain('apps/cli/dist/main.js');
     expect(loaded).not.toMatch(/posthog/i);
     expect(loaded).not.toContain('sender-process');
   });
 
-  it('loads only what the command needs: no prompts, telemetry client or sender launcher with telemetry off', async () => {
+  // The CLI is one bundle (scripts/build.mjs): what a run does not need is in it but never run (esbuild's lazy module
+  // wrappers), so what can be seen from outside is which files and packages are loaded.
+  it('loads only what the command needs: not the CLI for --version, no prompts with telemetry off', async () => {
     const { home } = e2e;
     home.writeConfig({ noticeVersion: elmoCatalog.consentVersion });
     const loadedBy = async (args: string[], extra: Record<string, string> = {}) => {
@@ -75,13 +77,11 @@ describe('import graph', () => {
     };
     const version = await loadedBy(['--version']);
     expect(version).toContain('apps/cli/dist/bin.js');
-    expect(version).not.toContain('/commander/');
-    expect(version).not.toContain('ci-info');
-    expect(version).not.toMatch(/dist\/main-/);
+    expect(version).not.toContain('apps/cli/dist/main.js');
+    expect(version).not.toContain('node_modules');
     const status = await loadedBy(['status'], { DO_NOT_TRACK: '1' });
-    expect(status).toMatch(/dist\/status-/);
-    for (const unused of ['@clack', 'dist/client-', 'dist/senders-', 'dist/init-', 'dist/start-']) {
-      expect(status).not.toContain(unused);
-    }
+    expect(status).toContain('apps/cli/dist/main.js');
+    // commander and ci-info are bundled; the prompt library is the one package left outside, loaded on a terminal.
+    expect(status).not.toContain('node_modules');
   });
 });

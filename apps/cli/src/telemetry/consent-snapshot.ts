@@ -12,18 +12,24 @@ export interface ConsentSnapshot {
   deploymentEnv: EnvFileState;
 }
 
-/** The CLI's consent resolver for a deployment folder: the core's one ordered list, with Elmo's names. */
+/**
+ * The CLI's consent resolver for a deployment folder: the core's one ordered list, with Elmo's names. A run asks it
+ * a handful of times within milliseconds: a file is read again only when it changed (its stat says so).
+ */
 export function cliConsent(deps: Pick<CliDeps, 'env' | 'homedir' | 'isCI'>, deploymentDir: string): ConsentResolver {
-  return createElmoConsent({
-    surface: 'cli',
-    env: deps.env,
-    homedir: deps.homedir,
-    deploymentEnvFile: deploymentPaths(deploymentDir).envFile,
-    // Read when the CI rule is asked, so that CI detection is loaded only by a run that decides consent.
-    get isCI() {
-      return deps.isCI;
+  return createElmoConsent(
+    {
+      surface: 'cli',
+      env: deps.env,
+      homedir: deps.homedir,
+      deploymentEnvFile: deploymentPaths(deploymentDir).envFile,
+      // Read when the CI rule is asked, so that CI detection is loaded only by a run that decides consent.
+      get isCI() {
+        return deps.isCI;
+      },
     },
-  });
+    { reuseUnchanged: true },
+  );
 }
 
 /** Asks a resolver and returns its decision with the files it read. */

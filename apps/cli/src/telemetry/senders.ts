@@ -1,4 +1,5 @@
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { type CliPaths, type Destination, ELMO_CONSENT_NAMES } from '@elmo/elmo-telemetry/node';
 import {
   type ConsentResolver,
@@ -13,10 +14,12 @@ import { explicitSpoolPaths } from './spool-routes.js';
 /**
  * The detached sender's entry: the file the installed @elmo/telemetry-core ships beside its node layer. The core
  * finds it from its own module URL, which no longer points into the package once the CLI is bundled (dist/), so
- * the CLI resolves the package itself and hands the path over.
+ * the CLI resolves the package itself and hands this function over (asked only when a sender starts).
  */
 export function senderEntry(): string {
-  return fileURLToPath(new URL('./spool/sender-process.js', import.meta.resolve('@elmo/telemetry-core/node')));
+  // require.resolve rather than import.meta.resolve: the bundle is CommonJS. The package's exports answer both.
+  const nodeLayer = createRequire(import.meta.url).resolve('@elmo/telemetry-core/node');
+  return join(dirname(nodeLayer), 'spool', 'sender-process.js');
 }
 
 /** What starting the senders at exit needs from the session. */
@@ -41,7 +44,8 @@ export interface StartSendersOptions {
 export function startCliSenders(options: StartSendersOptions): void {
   const { env, paths, destination, resolver } = options;
   const explicitPaths = explicitSpoolPaths(paths);
-  const entry = senderEntry();
+  // Resolved only if a sender starts: most runs start none (the throttle), and resolving the package costs ms.
+  const entry = senderEntry;
   const common = { host: destination.host, apiKey: destination.apiKey, capMs: options.capMs };
   // Disabled: tracked events already spooled stay put and no sender starts for them (SPEC §3 "inert").
   if (options.enabled) {

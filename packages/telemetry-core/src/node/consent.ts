@@ -74,6 +74,12 @@ export interface ConsentResolver {
 export interface ConsentResolverOptions {
   /** Long-running processes re-read files at most this often (they ask on every event); 0 reads every time. */
   cacheMs?: number;
+  /**
+   * With `cacheMs` 0: keep what a file held while its modification time, size and inode stay the same (one stat
+   * instead of a read and a parse). For a CLI run, which asks many times within milliseconds and writes through
+   * atomic renames (a new inode).
+   */
+  reuseUnchanged?: boolean;
 }
 
 const MODES: readonly TelemetryMode[] = ['on', 'local', 'off'];
@@ -214,8 +220,9 @@ function hasExplicitChoice(inputs: ConsentInputs): boolean {
 }
 
 /** 5. CLI in CI, with no explicit choice recorded: off, silently. */
+// CI detection is asked last: it may load a module (ci-info), which a recorded choice makes needless.
 const ciRule: Rule = (inputs) =>
-  inputs.places.surface === 'cli' && inputs.places.isCI && !hasExplicitChoice(inputs)
+  inputs.places.surface === 'cli' && !hasExplicitChoice(inputs) && inputs.places.isCI
     ? { mode: 'off', source: 'ci', reason: 'disabled in CI because no explicit consent was recorded' }
     : undefined;
 
@@ -249,6 +256,21 @@ const RULES: readonly Rule[] = [
   runRule,
 ];
 
+/**
+ * The verdicts of the rules in order, up to the first `off`: none after it can be more restrictive, and among
+ * equally restrictive verdicts the first is named, so the decision is the same as with every rule asked. The
+ * rules after it are not asked at all (the CI rule may load a module, the home rule reads the disk).
+ */
+function askUntilOff(inputs: ConsentInputs): (ConsentVerdict | undefined)[] {
+  const verdicts: (ConsentVerdict | undefined)[] = [];
+  for (const rule of RULES) {
+    const verdict = rule(inputs);
+    verdicts.push(verdict);
+    if (verdict?.mode === 'off') break;
+  }
+  return verdicts;
+}
+
 /** Just the variables the rules read, so that places can be handed to another process without the rest. */
 export function consentEnv(names: ConsentNames, env: Env): Record<string, string> {
   const picked: Record<string, string> = {};
@@ -269,7 +291,9 @@ export function createConsentResolver(
   const policyFile = places.env[names.processEnv.policyFile] || names.defaultPolicyFile;
   const userConfigFile = resolveUserPaths(names.appName, places.env, places.homedir).configFile;
   const reader = <T>(path: string, read: (path: string) => T) =>
-    cacheMs > 0 ? createLiveReader(path, read, cacheMs) : Object.assign(() => read(path), { invalidate() {} });
+    cacheMs > 0 || options.reuseUnchanged
+      ? createLiveReader(path, read, cacheMs)
+      : Object.assign(() => read(path), { invalidate() {} });
   const readPolicy = reader(policyFile, readJsonFile);
   const readConfig = reader(userConfigFile, readJsonFile);
   const deploymentEnvFile = places.deploymentEnvFile;
@@ -292,7 +316,7 @@ export function createConsentResolver(
       try {
         last = read();
         const inputs: ConsentInputs = { names, places, files: last, run };
-        return decideConsent(RULES.map((rule) => rule(inputs)));
+        return decideConsent(askUntilOff(inputs));
       } catch (error) {
         return consentUnavailable(`disabled because consent could not be read (${String(error)})`);
       }

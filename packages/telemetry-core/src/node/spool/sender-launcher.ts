@@ -99,7 +99,8 @@ export interface LaunchOptions {
  */
 export function startDetachedSender(
   config: DetachedSenderConfig,
-  entry = detachedSenderEntry(),
+  // A function is asked only when a sender starts: finding the entry may mean resolving a package (the CLI's).
+  entry: string | (() => string) = detachedSenderEntry,
   parentEnv: Readonly<Record<string, string | undefined>> = {},
   options: LaunchOptions = {},
 ): number | undefined {
@@ -130,7 +131,7 @@ export function startDetachedSender(
   if (throttle) writeSenderStamp(throttle.stampFile, now());
   const configFile = join(dirname(config.spoolPath), `.sender-${randomUUID()}.json`);
   writeFileAtomic(configFile, JSON.stringify(config));
-  const child = spawn(process.execPath, [entry, configFile], {
+  const child = spawn(process.execPath, [typeof entry === 'function' ? entry() : entry, configFile], {
     detached: true,
     stdio: 'ignore',
     env: senderEnvironment(parentEnv),
