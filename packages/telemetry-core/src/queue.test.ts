@@ -44,6 +44,15 @@ describe('BoundedQueue', () => {
     expect(queue.take()).toEqual([2, 3, 4, 5]);
   });
 
+  it('peek shows the oldest items without taking them', () => {
+    const queue = new BoundedQueue<number>(4);
+    for (let i = 1; i <= 3; i += 1) queue.push(i);
+    queue.take(1);
+    expect(queue.peek(5)).toEqual([2, 3]);
+    expect(queue.peek(1)).toEqual([2]);
+    expect(queue.take()).toEqual([2, 3]);
+  });
+
   it('refuses a capacity below one', () => {
     expect(() => new BoundedQueue(0)).toThrow(RangeError);
   });

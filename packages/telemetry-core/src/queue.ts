@@ -44,6 +44,11 @@ export class BoundedQueue<T> {
     return taken;
   }
 
+  /** The up to `max` oldest items, left in the queue. */
+  peek(max = Number.POSITIVE_INFINITY): T[] {
+    return this.#items.slice(this.#head, Math.min(this.#items.length, this.#head + max));
+  }
+
   /** Empties the queue, counting nothing as dropped by capacity; returns how many items were removed. */
   clear(): number {
     const removed = this.size;
