@@ -44,7 +44,7 @@ function expectSessionTelemetry(sink: Sink, realPaths: string[], logFile: string
   // Every event that left is in the transparency log as sent, page views included, and nothing else is.
   const sent = readLocalLog(logFile, 100_000).filter((e) => e.status === 'sent');
   expect(new Set(sent.map((e) => e.uuid))).toEqual(new Set(sink.events.map((e) => e.uuid)));
-  expect(sent.some((e) => e.event === '$pageview')).toBe(true);
+  expect(sent.some((e) => e.event === 'page_views')).toBe(true);
 
   // Exactly the session's counts, summed over however many periods they were sent in.
   const counts: Record<string, number> = {};
@@ -76,19 +76,22 @@ function expectSessionTelemetry(sink: Sink, realPaths: string[], logFile: string
   }
 
   // Requests by template only.
-  const routes = new Set(of('api_requests').map((e) => e.properties.route));
+  const requestRows = of('api_requests').flatMap((e) => e.properties.rows as { route: string }[]);
+  const routes = new Set(requestRows.map((row) => row.route));
   for (const route of routes) expect(API_ROUTES).toContain(route);
   for (const route of ['/api/brands', '/api/brands/[id]/prompts', '/api/prompts/[id]', '/api/reports']) {
     expect(routes).toContain(route);
   }
 
-  // Page views by template only.
-  const pages = new Set(of('$pageview').map((e) => e.properties.$pathname));
-  expect([...pages].sort()).toEqual([...PAGE_ROUTES].sort());
-  // The browser's events are tracked again by the server (SPEC §7): the template, the common properties the
-  // server adds, and posthog-node's transport fields; nothing posthog-js collected in the page.
+  // Page views by template only: counted by the server, none forwarded, each page of the session in the rows.
+  expect(of('$pageview')).toEqual([]);
+  const pageRows = of('page_views').flatMap((e) => e.properties.rows as { page: string; views: number }[]);
+  expect([...new Set(pageRows.map((row) => row.page))].sort()).toEqual([...PAGE_ROUTES].sort());
+  for (const row of pageRows) expect(row.views).toBeGreaterThan(0);
+  // The rows, the common properties the server adds, and posthog-node's transport fields; nothing posthog-js
+  // collected in the page.
   const allowed = [
-    '$pathname',
+    'rows',
     'event_version',
     'session_id',
     'source',
@@ -102,9 +105,10 @@ function expectSessionTelemetry(sink: Sink, realPaths: string[], logFile: string
     '$is_server',
   ];
   const flags = ['$process_person_profile', '$geoip_disable'];
-  for (const view of of('$pageview')) {
-    for (const key of Object.keys(view.properties)) expect([...allowed, ...flags]).toContain(key);
-    expect(view.properties.source).toBe('browser');
+  for (const views of of('page_views')) {
+    for (const key of Object.keys(views.properties)) expect([...allowed, ...flags]).toContain(key);
+    expect(views.properties.source).toBe('web');
+    for (const row of views.properties.rows as object[]) expect(Object.keys(row).sort()).toEqual(['page', 'views']);
   }
 
   expect(of('install_complete')).toHaveLength(1);

@@ -119,7 +119,8 @@ describe('the settings page’s telemetry mode control', () => {
   it('switches On → Local only → Off → On with the keyboard; .env, elmo telemetry status and the sink agree each time', async () => {
     await page.goto(`${web?.url}/settings`);
     await sink.waitForEvents((e) => e.event === 'deployment_started', { timeoutMs: 15_000 });
-    await sink.waitForEvents((e) => e.event === '$pageview', { timeoutMs: 15_000 });
+    // The browser's page views are counted by the server and sent hourly (every 3 s with the test knobs).
+    await sink.waitForEvents((e) => e.event === 'page_views', { timeoutMs: 15_000 });
     await expectMode('on');
     await activity('Before');
     await sink.waitForEvents((e) => e.event === 'feature_usage', { timeoutMs: 10_000 });
@@ -135,8 +136,8 @@ describe('the settings page’s telemetry mode control', () => {
       const eventsFrom = sink.events.length;
       await activity(`In ${mode}`);
       if (mode === 'on') {
-        // Every kind of event flows again: the browser's page view, the server's usage.
-        for (const event of ['$pageview', 'feature_usage']) {
+        // Every kind of event flows again: the browser's page views (counted), the server's usage.
+        for (const event of ['page_views', 'feature_usage']) {
           await sink.waitForEvents((e) => e.event === event && sink.events.indexOf(e) >= eventsFrom, {
             timeoutMs: 15_000,
           });

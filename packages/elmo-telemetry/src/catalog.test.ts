@@ -1,13 +1,12 @@
 import { eventsExpiringWithin } from '@elmo/telemetry-core';
 import { describe, expect, it } from 'vitest';
 import { elmoCatalog, isValidEmail } from './catalog.js';
-import { API_ROUTES, FEATURE_COUNTERS } from './names.js';
+import { API_ROUTES, FEATURE_COUNTERS, PAGE_ROUTES } from './names.js';
 
 describe('elmoCatalog', () => {
   it('declares every event of SPEC §2', () => {
     expect(Object.keys(elmoCatalog.events).sort()).toEqual(
       [
-        '$pageview',
         'api_requests',
         'cli_command',
         'cli_init',
@@ -18,6 +17,7 @@ describe('elmoCatalog', () => {
         'heartbeat',
         'install_complete',
         'newsletter_signup',
+        'page_views',
         'provider_usage',
         'update_complete',
       ].sort(),
@@ -26,7 +26,20 @@ describe('elmoCatalog', () => {
 
   it('has a property for every feature counter and every API route as a route value', () => {
     for (const counter of FEATURE_COUNTERS) expect(elmoCatalog.events.feature_usage.properties).toHaveProperty(counter);
-    expect(elmoCatalog.events.api_requests.properties.route.values).toEqual(API_ROUTES);
+    expect(elmoCatalog.events.api_requests.properties.rows.columns.route.values).toEqual(API_ROUTES);
+  });
+
+  it('sends API requests and page views as bounded rows by template, with room for every key there can be', () => {
+    const api = elmoCatalog.events.api_requests.properties.rows;
+    expect(Object.keys(api.columns)).toEqual(['route', 'method', 'status_class', 'count', 'p50_ms', 'p95_ms']);
+    expect(api.maxRows).toBe(
+      API_ROUTES.length * api.columns.method.values.length * api.columns.status_class.values.length,
+    );
+    const pages = elmoCatalog.events.page_views.properties.rows;
+    expect(pages.columns.page.values).toEqual(PAGE_ROUTES);
+    expect(pages.maxRows).toBe(PAGE_ROUTES.length);
+    // The browser's own event is counted on the server, never sent: it is not in the catalog.
+    expect(Object.keys(elmoCatalog.events)).not.toContain('$pageview');
   });
 
   it('marks only the newsletter signup and the deletion request as explicit', () => {

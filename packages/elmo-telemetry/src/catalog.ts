@@ -1,5 +1,6 @@
 import { defineCatalog, defineEvent, prop } from '@elmo/telemetry-core';
 import {
+  API_METHODS,
   API_ROUTES,
   CLI_ERROR_CODES,
   CLI_FLAGS,
@@ -10,6 +11,7 @@ import {
   INIT_STEPS,
   PAGE_ROUTES,
   PROVIDERS,
+  STATUS_CLASSES,
   TRACKED_COMMANDS,
 } from './names.js';
 
@@ -34,7 +36,8 @@ export function isValidEmail(value: string): boolean {
  */
 export const elmoCatalog = defineCatalog({
   // Raise this whenever an event or property is added, so that everyone sees the notice again.
-  consentVersion: 2,
+  // 3: page views are counted per page template on the server (page_views) instead of sent one by one.
+  consentVersion: 3,
   common: {
     event_version: prop.count('Version of the event’s own shape, raised when its properties change.'),
     product_version: prop.version('Elmo version, e.g. 0.1.0.'),
@@ -240,30 +243,48 @@ export const elmoCatalog = defineCatalog({
     }),
     defineEvent({
       name: 'api_requests',
-      purpose: 'Web API use per route template, aggregated with feature_usage (never one event per request).',
-      version: 1,
+      purpose:
+        'Web API use per route template, counted in memory and sent once an hour and at shutdown (never one event per request): one row per route, method and status class.',
+      version: 2,
       owner: OWNER,
       question: 'Which API routes are used, and how slow are they, by template?',
       added: '0.1.0',
       expires: { date: USAGE_METRICS_EXPIRE },
       properties: {
-        route: prop.enum(API_ROUTES, 'The route template, e.g. /api/brands/[id]; never the real path or query.'),
-        method: prop.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], 'HTTP method.'),
-        status_class: prop.enum(['2xx', '3xx', '4xx', '5xx'], 'Class of the response status.'),
-        count: prop.count('Requests in the period.'),
-        p50_ms: prop.durationMs('Median duration.'),
-        p95_ms: prop.durationMs('95th percentile duration.'),
+        rows: prop.rows(
+          {
+            route: prop.enum(API_ROUTES, 'The route template, e.g. /api/brands/[id]; never the real path or query.'),
+            method: prop.enum(API_METHODS, 'HTTP method.'),
+            status_class: prop.enum(STATUS_CLASSES, 'Class of the response status.'),
+            count: prop.count('Requests in the period.'),
+            p50_ms: prop.durationMs('Median duration.'),
+            p95_ms: prop.durationMs('95th percentile duration.'),
+          },
+          'One row per route template, method and status class seen in the hour.',
+          // Every key there can be: each route with each method and status class.
+          API_ROUTES.length * API_METHODS.length * STATUS_CLASSES.length,
+        ),
       },
     }),
     defineEvent({
-      name: '$pageview',
-      purpose: 'A page of the web app was viewed (sent by the browser through the app’s own /ingest route).',
+      name: 'page_views',
+      purpose:
+        'Page views of the web app per page template, counted by the server from what the browser posts to its own /ingest route and sent once an hour and at shutdown (never one event per view).',
       version: 1,
       owner: OWNER,
       question: 'Which pages of the web app are used after a release?',
       added: '0.1.0',
       expires: { date: USAGE_METRICS_EXPIRE },
-      properties: { $pathname: prop.enum(PAGE_ROUTES, 'The page template, e.g. /brands/[id]; never the real path.') },
+      properties: {
+        rows: prop.rows(
+          {
+            page: prop.enum(PAGE_ROUTES, 'The page template, e.g. /brands/[id]; never the real path.'),
+            views: prop.count('Page views in the period.'),
+          },
+          'One row per page template viewed in the hour.',
+          PAGE_ROUTES.length,
+        ),
+      },
     }),
   ],
 });

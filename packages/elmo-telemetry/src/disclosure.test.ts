@@ -14,7 +14,13 @@ describe('docs/TELEMETRY.md', () => {
     const text = renderDisclosure(elmoCatalog);
     for (const event of Object.values(elmoCatalog.events)) {
       expect(text).toContain(`### \`${event.name}\``);
-      for (const name of Object.keys(event.properties)) expect(text).toContain(`| \`${name}\` |`);
+      for (const [name, spec] of Object.entries(event.properties)) {
+        expect(text).toContain(`| \`${name}\` |`);
+        // A rows property names each of its columns, and its bound.
+        if (spec.kind !== 'rows') continue;
+        expect(text).toContain(`| \`${name}\` | list of at most ${spec.maxRows} rows`);
+        for (const column of Object.keys(spec.columns)) expect(text).toContain(`| \`${name}[].${column}\` |`);
+      }
     }
     for (const name of Object.keys(elmoCatalog.common)) expect(text).toContain(`| \`${name}\` |`);
   });

@@ -19,13 +19,25 @@ function describeKind(spec: PropertySpec): string {
       return 'version number';
     case 'id':
       return 'random UUID';
+    case 'rows':
+      return `list of at most ${spec.maxRows} rows, each with the columns below`;
   }
 }
 
+// A rows property is followed by one line per column, so that every value that can leave is named.
+function propertyLines(name: string, spec: PropertySpec): string[] {
+  const line = `| \`${name}\` | ${describeKind(spec)} | ${spec.description} |`;
+  if (spec.kind !== 'rows') return [line];
+  return [
+    line,
+    ...Object.entries(spec.columns).map(
+      ([column, columnSpec]) => `| \`${name}[].${column}\` | ${describeKind(columnSpec)} | ${columnSpec.description} |`,
+    ),
+  ];
+}
+
 function propertyTable(properties: Record<string, PropertySpec>): string[] {
-  const rows = Object.entries(properties).map(
-    ([name, spec]) => `| \`${name}\` | ${describeKind(spec)} | ${spec.description} |`,
-  );
+  const rows = Object.entries(properties).flatMap(([name, spec]) => propertyLines(name, spec));
   return rows.length === 0
     ? ['_No properties beyond the common ones._']
     : ['| property | values | meaning |', '|---|---|---|', ...rows];
@@ -214,10 +226,10 @@ export function renderDisclosure(catalog: Catalog): string {
     'and try again later with growing pauses; what they could not send before they stopped waits in a small spool',
     'file in the deployment data folder (at most 1,000) and is sent after the next start. Every event keeps one id',
     'throughout, so that PostHog keeps one copy of an event sent twice after an answer was lost.',
-    'The browser talks only to the web app’s own `/ingest` route. It is no relay: it keeps only the page-view',
-    'template the catalog allows, keys it by the deployment id, and the server sends it like its own events, never',
-    'with your cookies or address headers. posthog-js is not loaded at all while telemetry is disabled or in preview',
-    'mode, and keeps nothing in your browser.',
+    'The browser talks only to the web app’s own `/ingest` route. It is no relay: it reads only the page template of',
+    'each page view, counts it, and forwards nothing; the counts leave as one `page_views` event an hour, like the',
+    'server’s own usage counts, never with your cookies or address headers. posthog-js is not loaded at all while',
+    'telemetry is disabled, in local mode or in preview mode, and keeps nothing in your browser.',
     '',
     'Every event sent, or that would have been, is appended to a local log you can read, with its uuid and what',
     'became of it (sent, queued, dropped and why): `elmo telemetry log` (the CLI) and the Settings page (the',

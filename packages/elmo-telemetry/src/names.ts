@@ -97,6 +97,12 @@ export const API_ROUTES = [
   '/api/settings/telemetry/log',
 ] as const;
 
+/** Methods an API request is reported with (`api_requests` rows); any other method is not counted. */
+export const API_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** Classes of a response status (`api_requests` rows). */
+export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
+
 /** Page templates of the web app; page views carry the template, never the real path. */
 export const PAGE_ROUTES = ['/', '/brands/[id]', '/reports/[id]', '/settings'] as const;
 
@@ -132,6 +138,8 @@ export type TrackedCommand = (typeof TRACKED_COMMANDS)[number];
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
 export type CliFlag = (typeof CLI_FLAGS)[number];
 export type ApiRoute = (typeof API_ROUTES)[number];
+export type ApiMethod = (typeof API_METHODS)[number];
+export type StatusClass = (typeof STATUS_CLASSES)[number];
 export type PageRoute = (typeof PAGE_ROUTES)[number];
 export type FeatureCounter = (typeof FEATURE_COUNTERS)[number];
 export type Provider = (typeof PROVIDERS)[number];
@@ -140,6 +148,8 @@ export type DeploymentMode = (typeof DEPLOYMENT_MODES)[number];
 export type DatabaseMode = (typeof DATABASE_MODES)[number];
 export type InitStep = (typeof INIT_STEPS)[number];
 
-/** The events the browser may send through `/ingest`; anything else posted there is dropped. */
-export const BROWSER_EVENTS = ['$pageview'] as const;
-export type BrowserEventName = (typeof BROWSER_EVENTS)[number];
+/**
+ * What posthog-js may post to `/ingest`, with the properties it may keep: a page view and its page template. The
+ * server counts them into `page_views` and forwards none; anything else posted there is dropped.
+ */
+export const BROWSER_EVENTS = { $pageview: ['$pathname'] } as const;

@@ -58,13 +58,19 @@ describe('deployment telemetry', () => {
     ]);
   });
 
-  it('sends started, usage counts with totals, request aggregates by template, and stopped', async () => {
+  it('sends started, usage counts with totals, request and page view rows by template, and stopped', async () => {
     const telemetry = create('web');
     telemetry.started();
     telemetry.featureUsed('brands_created');
     telemetry.featureUsed('prompts_created', 2);
-    telemetry.apiRequest({ route: '/api/brands/[id]', method: 'PATCH', status: 200, durationMs: 12 });
+    telemetry.apiRequest('/api/brands/[id]', 'PATCH', 200, 12);
+    telemetry.apiRequest('/api/brands/[id]', 'PATCH', 200, 20);
+    telemetry.apiRequest('/api/brands', 'GET', 404, 3);
+    telemetry.pageView('/brands/[id]');
     await telemetry.shutdown(2000);
+    expect(sink.events.map((e) => e.event).sort()).toEqual(
+      ['api_requests', 'deployment_started', 'deployment_stopped', 'feature_usage', 'page_views'].sort(),
+    );
     const byName = Object.fromEntries(sink.events.map((e) => [e.event, e]));
     expect(byName.deployment_started?.properties.component).toBe('web');
     expect(byName.feature_usage?.properties).toMatchObject({
@@ -73,12 +79,11 @@ describe('deployment telemetry', () => {
       brands_total: 4,
       prompts_total: 9,
     });
-    expect(byName.api_requests?.properties).toMatchObject({
-      route: '/api/brands/[id]',
-      method: 'PATCH',
-      status_class: '2xx',
-      count: 1,
-    });
+    expect(byName.api_requests?.properties.rows).toEqual([
+      { route: '/api/brands', method: 'GET', status_class: '4xx', count: 1, p50_ms: 3, p95_ms: 3 },
+      { route: '/api/brands/[id]', method: 'PATCH', status_class: '2xx', count: 2, p50_ms: 12, p95_ms: 20 },
+    ]);
+    expect(byName.page_views?.properties.rows).toEqual([{ page: '/brands/[id]', views: 1 }]);
     expect(byName.deployment_stopped?.properties.component).toBe('web');
     expect(new Set(sink.events.map((e) => e.distinctId))).toEqual(new Set([DEPLOYMENT_ID]));
   });
@@ -136,10 +141,41 @@ describe('deployment telemetry', () => {
 
   it('sends feature_usage only when a feature was used, request aggregates whenever there were requests', async () => {
     const telemetry = create('web');
-    telemetry.apiRequest({ route: '/api/brands', method: 'GET', status: 200, durationMs: 3 });
+    telemetry.apiRequest('/api/brands', 'GET', 200, 3);
     await telemetry.sendUsage();
     await telemetry.telemetry.flush();
     expect(sink.events.map((e) => e.event)).toEqual(['api_requests']);
+  });
+
+  it('sends feature counts every usage interval, API requests and page views with every sixth (hourly)', async () => {
+    const usageMs = 60;
+    const telemetry = createDeploymentTelemetry({
+      component: 'web',
+      deploymentDir: dir,
+      homedir: dir,
+      env: {},
+      productVersion: '1.0.0',
+      intervals: { flushMs: 50, consentPollMs: 100, usageMs },
+    });
+    running.push(telemetry);
+    const started = Date.now();
+    telemetry.featureUsed('brands_created');
+    telemetry.apiRequest('/api/reports', 'POST', 201, 8);
+    telemetry.pageView('/');
+    await sink.waitForEvents((e) => e.event === 'feature_usage', { timeoutMs: 3000 });
+    expect(sink.events.map((e) => e.event)).toEqual(['feature_usage']);
+    telemetry.featureUsed('prompts_created');
+    telemetry.apiRequest('/api/reports', 'POST', 201, 9);
+    const hourly = await sink.waitForEvents((e) => e.event === 'api_requests' || e.event === 'page_views', {
+      count: 2,
+      timeoutMs: 5000,
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6 * usageMs);
+    expect(hourly.find((e) => e.event === 'api_requests')?.properties.rows).toMatchObject([
+      { route: '/api/reports', method: 'POST', status_class: '2xx', count: 2 },
+    ]);
+    expect(hourly.find((e) => e.event === 'page_views')?.properties.rows).toEqual([{ page: '/', views: 1 }]);
+    expect(sink.events.filter((e) => e.event === 'feature_usage')).toHaveLength(2);
   });
 
   it('keeps the default intervals where the given ones are undefined', async () => {
@@ -152,7 +188,7 @@ describe('deployment telemetry', () => {
       intervals: { usageMs: undefined, flushMs: undefined },
     });
     running.push(telemetry);
-    telemetry.apiRequest({ route: '/api/brands', method: 'GET', status: 200, durationMs: 3 });
+    telemetry.apiRequest('/api/brands', 'GET', 200, 3);
     await new Promise((r) => setTimeout(r, 300));
     expect(sink.requests).toEqual([]);
   });
@@ -238,13 +274,16 @@ describe('deployment telemetry', () => {
     expect(sentTwice).toEqual([]);
   });
 
-  it('sends the browser’s last page views at shutdown, though the component’s client finishes first', async () => {
+  it('sends the last page views and API requests at shutdown, before the hour is over', async () => {
     const telemetry = create('web');
     telemetry.started();
-    telemetry.apiRequest({ route: '/api/brands', method: 'GET', status: 200, durationMs: 3 });
-    for (let i = 0; i < 3; i += 1) telemetry.browser.track('$pageview', { $pathname: '/' });
+    telemetry.apiRequest('/api/brands', 'GET', 200, 3);
+    for (let i = 0; i < 3; i += 1) telemetry.pageView('/');
     await telemetry.shutdown(2000);
-    expect(sink.events.filter((e) => e.event === '$pageview')).toHaveLength(3);
+    expect(sink.events.filter((e) => e.event === 'page_views').map((e) => e.properties.rows)).toEqual([
+      [{ page: '/', views: 3 }],
+    ]);
+    expect(sink.events.filter((e) => e.event === 'api_requests')).toHaveLength(1);
     expect(telemetry.deliveryStatus().spool.pending).toBe(0);
   });
 
@@ -300,7 +339,7 @@ describe('forgetting the deployment (SPEC §6)', () => {
     await sink.waitForEvents(1);
     // Queued under the old id and not sent yet: it must never leave.
     telemetry.telemetry.track('heartbeat', { component: 'web', uptime_hours: 1 });
-    telemetry.browser.track('$pageview', { $pathname: '/' });
+    telemetry.pageView('/');
     telemetry.featureUsed('brands_created');
 
     const result = await telemetry.forget();
@@ -320,7 +359,7 @@ describe('forgetting the deployment (SPEC §6)', () => {
     // Everything a running deployment still does afterwards, and its shutdown, sends nothing.
     telemetry.featureUsed('prompts_created');
     telemetry.telemetry.track('heartbeat', { component: 'web', uptime_hours: 2 });
-    telemetry.browser.track('$pageview', { $pathname: '/settings' });
+    telemetry.pageView('/settings');
     await telemetry.sendUsage();
     await telemetry.shutdown(1000);
     await new Promise((r) => setTimeout(r, 300));
@@ -331,7 +370,9 @@ describe('forgetting the deployment (SPEC §6)', () => {
     for (const name of LINKING) expect(request?.properties, name).not.toHaveProperty(name);
     expect(sink.rawBytes().includes(result.newId)).toBe(false);
     const log = readLog();
-    expect(log.filter((e) => e.reason === 'forgotten').map((e) => e.event)).toEqual(['heartbeat', '$pageview']);
+    expect(log.filter((e) => e.reason === 'forgotten').map((e) => e.event)).toEqual(['heartbeat']);
+    // Counts made under the old id were discarded, not sent: no usage event was even recorded.
+    expect(log.some((e) => e.event === 'page_views' || e.event === 'feature_usage')).toBe(false);
     expect(log.filter((e) => e.event === 'deletion_request').map((e) => e.status)).toEqual(['sent']);
   });
 
@@ -399,7 +440,7 @@ describe('ephemeral identity (ELMO_TELEMETRY_ID=ephemeral, SPEC §4)', () => {
         telemetry.reportVersion();
         telemetry.started();
         telemetry.featureUsed('brands_created');
-        telemetry.browser.track('$pageview', { $pathname: '/' });
+        telemetry.pageView('/');
         await telemetry.shutdown(2000);
         if (round === 1) expect(sink.events.filter((e) => e.event === 'install_complete')).toHaveLength(1);
       }
@@ -407,7 +448,7 @@ describe('ephemeral identity (ELMO_TELEMETRY_ID=ephemeral, SPEC §4)', () => {
       expect(events.map((e) => e.event).sort()).toEqual(
         [
           'install_complete',
-          ...['deployment_started', 'feature_usage', '$pageview', 'deployment_stopped'].flatMap((e) => [e, e]),
+          ...['deployment_started', 'feature_usage', 'page_views', 'deployment_stopped'].flatMap((e) => [e, e]),
         ].sort(),
       );
       expect(new Set(events.map((e) => e.distinctId)).size).toBe(events.length);

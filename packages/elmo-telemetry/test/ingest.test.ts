@@ -8,8 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDeploymentTelemetry, type DeploymentTelemetry } from '../src/deployment/deployment-telemetry.js';
 import { handleIngest } from '../src/deployment/ingest.js';
 
-// `/ingest` is no relay (SPEC §7): it decodes posthog-js bodies, keeps only what the catalog declares for the
-// browser, and tracks it through the server's own browser client (consent, identity, log, delivery).
+// `/ingest` is no relay (SPEC §7): it decodes posthog-js bodies, counts each page view by its page template and
+// forwards nothing; the counts leave as the hourly `page_views` of the server's own client (consent, identity,
+// log, delivery).
 
 const DEPLOYMENT_ID = '0b8f3c52-6a1d-4e7b-9f2a-1c3d5e7f9a0b';
 const temp = useTempDir('elmo-ingest-');
@@ -66,7 +67,8 @@ function post(path: string, body: BodyInit, headers: Record<string, string> = {}
   return new Request(`http://127.0.0.1:1515/ingest/${path}`, { method: 'POST', body, headers });
 }
 
-const ingest = (request: Request, path: string[]) => handleIngest(request, path, { browser: deployment.browser });
+const ingest = (request: Request, path: string[]) =>
+  handleIngest(request, path, { pageView: (page) => deployment.pageView(page) });
 
 describe('/ingest enforces the catalog', () => {
   it.each([
@@ -78,29 +80,39 @@ describe('/ingest enforces the catalog', () => {
       'application/x-www-form-urlencoded',
     ],
   ])(
-    '%s: only the page view template leaves, keyed by the deployment, with the server’s common properties',
+    '%s: only the page template is counted, and leaves in page_views keyed by the deployment',
     async (_label, body, type) => {
-      const response = await ingest(
-        post('e/', body(), { 'content-type': type, cookie: 'session=alice-cookie', 'x-forwarded-for': '203.0.113.7' }),
-        ['e', ''],
-      );
-      expect(response.status).toBe(200);
-      const [pageview] = await sink.waitForEvents(1, { timeoutMs: 5000 });
+      for (let i = 0; i < 2; i += 1) {
+        const response = await ingest(
+          post('e/', body(), {
+            'content-type': type,
+            cookie: 'session=alice-cookie',
+            'x-forwarded-for': '203.0.113.7',
+          }),
+          ['e', ''],
+        );
+        expect(response.status).toBe(200);
+      }
+      // Nothing is forwarded per page view: the counts wait for the hourly usage send.
       await deployment.telemetry.flush();
+      expect(sink.requests).toEqual([]);
+      await deployment.sendUsage();
+      const [pageViews] = await sink.waitForEvents(1, { timeoutMs: 5000 });
       expect(sink.events).toHaveLength(1);
-      expect(pageview?.event).toBe('$pageview');
-      expect(pageview?.distinctId).toBe(DEPLOYMENT_ID);
-      expect(pageview?.token).toBe('phc_configured');
-      expect(pageview?.properties).toMatchObject({
-        $pathname: '/brands/[id]',
-        source: 'browser',
+      expect(pageViews?.event).toBe('page_views');
+      expect(pageViews?.distinctId).toBe(DEPLOYMENT_ID);
+      expect(pageViews?.token).toBe('phc_configured');
+      expect(pageViews?.properties.rows).toEqual([{ page: '/brands/[id]', views: 2 }]);
+      expect(pageViews?.properties).toMatchObject({
+        source: 'web',
         event_version: 1,
         product_version: '1.2.3',
         os: process.platform,
         arch: process.arch,
         node_version: process.version.slice(1),
       });
-      expect(pageview?.properties.session_id).toEqual(expect.any(String));
+      expect(pageViews?.properties.session_id).toEqual(expect.any(String));
+      expect(pageViews?.properties).not.toHaveProperty('$pathname');
       const bytes = sink.rawBytes().toString('latin1');
       for (const secret of [
         'alice',
@@ -115,9 +127,27 @@ describe('/ingest enforces the catalog', () => {
       await deployment.shutdown(2000);
       const logged = readLocalLog(join(dir, 'data', 'telemetry-events.jsonl'), 50).filter((e) => e.status === 'sent');
       expect(new Set(logged.map((e) => e.uuid))).toEqual(new Set(sink.events.map((e) => e.uuid)));
-      expect(logged.map((e) => e.event).sort()).toEqual(['$pageview', 'deployment_stopped']);
+      expect(logged.map((e) => e.event).sort()).toEqual(['deployment_stopped', 'page_views']);
     },
   );
+
+  it('maps a real path onto its page template, and counts nothing that is no page of the app', async () => {
+    const events = [
+      { event: '$pageview', properties: { $pathname: '/reports/3f2a' } },
+      { event: '$pageview', properties: { $current_url: 'http://127.0.0.1:1515/settings?tab=secret' } },
+      { event: '$pageview', properties: { $pathname: '/admin/users' } },
+      { event: '$pageview', properties: { $pathname: 42 } },
+      { event: '$pageleave', properties: { $pathname: '/' } },
+    ];
+    expect((await ingest(post('batch', JSON.stringify(events)), ['batch'])).status).toBe(200);
+    await deployment.sendUsage();
+    const [pageViews] = await sink.waitForEvents(1, { timeoutMs: 5000 });
+    expect(pageViews?.properties.rows).toEqual([
+      { page: '/reports/[id]', views: 1 },
+      { page: '/settings', views: 1 },
+    ]);
+    expect(sink.rawBytes().toString('latin1')).not.toMatch(/3f2a|secret|admin/);
+  });
 
   it('refuses a body that is not a capture body with 400, and sends nothing', async () => {
     for (const body of ['not json at all', '{"hello":"world"}', '[1,2,3]', gzipSync('{"broken"')]) {
@@ -155,6 +185,8 @@ describe('/ingest enforces the catalog', () => {
       duplex: 'half',
     } as RequestInit);
     expect((await ingest(undeclared, ['e'])).status).toBe(413);
+    // A declared length is no promise: a body longer than the bound is refused whatever it said.
+    expect((await ingest(post('e/', big, { 'content-length': '10' }), ['e'])).status).toBe(413);
   });
 
   it('accepts and drops everything while consent is withdrawn: nothing sent, nothing logged as sent', async () => {
@@ -162,8 +194,12 @@ describe('/ingest enforces the catalog', () => {
     deployment.reloadSettings();
     const response = await ingest(post('e/', JSON.stringify(HOSTILE)), ['e']);
     expect(response.status).toBe(200);
+    // Nothing was counted: turning telemetry back on sends no page view from while it was off.
+    writeFileSync(join(dir, '.env'), readFileSync(join(dir, '.env'), 'utf8').replace('DISABLE_TELEMETRY=1\n', ''));
+    deployment.reloadSettings();
+    expect(deployment.consent().enabled).toBe(true);
+    await deployment.sendUsage();
     await deployment.telemetry.flush();
-    await deployment.browser.flush();
     expect(sink.requests).toEqual([]);
   });
 
@@ -173,7 +209,7 @@ describe('/ingest enforces the catalog', () => {
     deployment = create({ ELMO_TELEMETRY_DEBUG: '1' });
     const response = await ingest(post('e/', JSON.stringify(HOSTILE)), ['e']);
     expect(response.status).toBe(200);
-    await deployment.browser.flush();
+    await deployment.sendUsage();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(sink.requests).toEqual([]);
   });

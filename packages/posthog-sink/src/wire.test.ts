@@ -28,6 +28,21 @@ describe('decoding', () => {
     expect(sink.events).toMatchObject([{ event: 'e', distinctId: '42', token: 'phc_a', path: '/batch' }]);
   });
 
+  it('keeps a rows property as sent: a list of records (the server’s hourly api_requests and page_views)', async () => {
+    const rows = [
+      { page: '/', views: 3 },
+      { page: '/brands/[id]', views: 1 },
+    ];
+    const body = gzipSync(
+      JSON.stringify({ api_key: 'phc_a', batch: [{ event: 'page_views', distinct_id: 'd', properties: { rows } }] }),
+    );
+    const res = await post('/batch/', body, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' });
+    expect(res.status).toBe(200);
+    expect(sink.events).toMatchObject([{ event: 'page_views', distinctId: 'd', path: '/batch/' }]);
+    expect(sink.events[0]?.properties.rows).toEqual(rows);
+  });
+
+  // posthog-js's own wire format (what it would send to PostHog directly); Elmo's /ingest takes the same bodies.
   it('gunzips a raw gzip body sent as text/plain without Content-Encoding (posthog-js)', async () => {
     const body = gzipSync(JSON.stringify(jsEvents));
     const res = await post('/e/?compression=gzip-js&ip=0&_=1700000000000&ver=1.449.2', body, {

@@ -7,12 +7,23 @@ export type PropertyKind =
   | { kind: 'hours' }
   | { kind: 'boolean' }
   | { kind: 'version' }
-  | { kind: 'id' };
+  | { kind: 'id' }
+  | { kind: 'rows'; columns: Record<string, ColumnSpec>; maxRows: number };
 
 /** A property: its kind and a one-line description used by the generated disclosure. */
 export type PropertySpec = PropertyKind & { description: string };
 
-type ValueOf<P extends PropertySpec> = P extends { kind: 'enum'; values: readonly (infer V)[] }
+/**
+ * A column of a `rows` property: any scalar kind, never `rows` again, so that a row is one flat record of values
+ * the sanitiser can check one by one (and free text still has no kind to ride on).
+ */
+export type ColumnSpec = Exclude<PropertyKind, { kind: 'rows' }> & { description: string };
+
+type ValueOf<P extends PropertySpec> = P extends { kind: 'rows'; columns: infer C extends Record<string, ColumnSpec> }
+  ? readonly { [K in keyof C]?: ScalarValueOf<C[K]> }[]
+  : ScalarValueOf<P>;
+
+type ScalarValueOf<P extends PropertySpec> = P extends { kind: 'enum'; values: readonly (infer V)[] }
   ? V
   : P extends { kind: 'enum_list'; values: readonly (infer V)[] }
     ? readonly V[]
@@ -187,4 +198,7 @@ export const prop = {
   boolean: (description: string) => ({ kind: 'boolean', description }) as const,
   version: (description: string) => ({ kind: 'version', description }) as const,
   id: (description: string) => ({ kind: 'id', description }) as const,
+  /** A bounded list of flat records (aggregates: one row per key); only declared columns of their kind survive. */
+  rows: <const C extends Record<string, ColumnSpec>>(columns: C, description: string, maxRows: number) =>
+    ({ kind: 'rows', columns, maxRows, description }) as const,
 };

@@ -61,3 +61,52 @@ describe('sanitizeProperties', () => {
     expect(result.dropped).toEqual([name]);
   });
 });
+
+describe('rows properties', () => {
+  const rowsSpec = {
+    rows: prop.rows(
+      { route: prop.enum(['/a', '/b'], 'route'), count: prop.count('n'), p50_ms: prop.durationMs('ms') },
+      'rows',
+      2,
+    ),
+  };
+
+  it('keeps declared columns of the right kind in each row, and nothing else', () => {
+    const result = sanitizeProperties(rowsSpec, {
+      rows: [
+        { route: '/a', count: 3, p50_ms: 1.6, note: 'free text', path: '/a/42' },
+        { route: '/c', count: -1 },
+      ],
+    });
+    // The second row has no column left (an undeclared value, a negative count): it is dropped whole.
+    expect(result).toEqual({ properties: { rows: [{ route: '/a', count: 3, p50_ms: 2 }] }, dropped: [] });
+  });
+
+  it('drops a row that is not a record, and every row past maxRows', () => {
+    const result = sanitizeProperties(rowsSpec, {
+      rows: ['/a', null, [{ route: '/a' }], { route: '/a', count: 1 }, { route: '/b', count: 2 }],
+    });
+    // Only the first two entries are read (maxRows 2), and neither is a record.
+    expect(result).toEqual({ properties: {}, dropped: ['rows'] });
+    expect(sanitizeProperties(rowsSpec, { rows: [{ count: 1 }, { count: 2 }, { count: 3 }] }).properties.rows).toEqual([
+      { count: 1 },
+      { count: 2 },
+    ]);
+  });
+
+  it('never lets free text through: a string, an object or a text column value is dropped', () => {
+    for (const rows of ['/a', { route: '/a' }, [{ route: 'Acme Corp' }], [{ count: '3' }], 7]) {
+      expect(sanitizeProperties(rowsSpec, { rows }), JSON.stringify(rows)).toEqual({
+        properties: {},
+        dropped: ['rows'],
+      });
+    }
+  });
+
+  it('reads only declared column names, so an own __proto__ key changes nothing', () => {
+    const row = JSON.parse('{"__proto__": {"polluted": "yes"}, "count": 4}');
+    const { properties } = sanitizeProperties(rowsSpec, { rows: [row] });
+    expect(properties.rows).toEqual([{ count: 4 }]);
+    expect(Object.getPrototypeOf((properties.rows as object[])[0])).toBe(Object.prototype);
+  });
+});

@@ -1,4 +1,4 @@
-import type { EventSpec, PropertySpec } from './catalog.js';
+import type { EventSpec, PropertyKind, PropertySpec } from './catalog.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 // Versions come from package manifests (major.minor.patch) or a kernel release (major.minor); a prerelease tag is limited to the usual words so that no
@@ -35,7 +35,36 @@ export function coerceValue(spec: PropertySpec, value: unknown): unknown {
       return typeof value === 'string' && VERSION.test(value) ? value.replace(/^v/, '') : undefined;
     case 'id':
       return typeof value === 'string' && UUID.test(value) ? value.toLowerCase() : undefined;
+    case 'rows':
+      return coerceRows(spec, value);
   }
+}
+
+/**
+ * A `rows` value: at most `maxRows` records, each keeping only its declared columns whose values fit their kind.
+ * A row that is not a plain record, or keeps no column, is dropped, and so is every row past the bound. Undefined
+ * (the property is dropped) when the value is not a list or no row is left.
+ */
+function coerceRows(spec: Extract<PropertyKind, { kind: 'rows' }>, value: unknown): unknown {
+  if (!Array.isArray(value)) return undefined;
+  const rows: Record<string, unknown>[] = [];
+  const length = Math.min(value.length, spec.maxRows);
+  for (let i = 0; i < length; i += 1) {
+    const row: unknown = value[i];
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) continue;
+    const kept: Record<string, unknown> = {};
+    let columns = 0;
+    // Only the declared names are read, so an inherited or odd key (`__proto__`) never reaches the output.
+    for (const name in spec.columns) {
+      if (!Object.hasOwn(row, name)) continue;
+      const coerced = coerceValue(spec.columns[name] as PropertySpec, (row as Record<string, unknown>)[name]);
+      if (coerced === undefined) continue;
+      kept[name] = coerced;
+      columns += 1;
+    }
+    if (columns > 0) rows.push(kept);
+  }
+  return rows.length > 0 ? rows : undefined;
 }
 
 /** Keeps only declared properties whose values fit their kind; everything else is dropped and named. */
@@ -44,17 +73,30 @@ export function sanitizeProperties(
   input: Readonly<Record<string, unknown>>,
 ): Sanitized {
   const properties: Record<string, unknown> = {};
-  const dropped: string[] = [];
+  return { properties, dropped: sanitizeInto(specs, input, properties) ?? [] };
+}
+
+/**
+ * Like sanitizeProperties, but writes what may leave into `target` (so that tracking builds each event's
+ * properties once, on top of the common ones); returns the names dropped, or undefined when none were.
+ */
+export function sanitizeInto(
+  specs: Record<string, PropertySpec>,
+  input: Readonly<Record<string, unknown>>,
+  target: Record<string, unknown>,
+): string[] | undefined {
+  let dropped: string[] | undefined;
   for (const name in input) {
     if (!Object.hasOwn(input, name)) continue;
     const value = input[name];
     if (value === undefined) continue;
     const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
     const coerced = spec ? coerceValue(spec, value) : undefined;
-    if (coerced === undefined) dropped.push(name);
-    else properties[name] = coerced;
+    if (coerced !== undefined) target[name] = coerced;
+    else if (dropped) dropped.push(name);
+    else dropped = [name];
   }
-  return { properties, dropped };
+  return dropped;
 }
 
 /** Sanitises an event's own properties against its catalog entry. */

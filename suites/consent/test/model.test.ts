@@ -349,7 +349,8 @@ describe('consent model: no byte leaves while any opt-out is in force', () => {
       'cli_command/cli',
       'api_requests/web',
       'feature_usage/web',
-      '$pageview/browser',
+      // The browser's page views, counted by the web app (posthog-js → /ingest) and sent in its hourly rows.
+      'page_views/web',
       'deployment_started/worker',
     ])
       expect(sent).toContain(expected);

@@ -1,4 +1,4 @@
-import type { Need, Question } from './question.js';
+import { type Need, type Question, splitColumn } from './question.js';
 
 /** The parts of a catalog (telemetry-core's `defineCatalog`) the coverage checks read. */
 export interface CatalogShape {
@@ -27,7 +27,12 @@ export function unanswerable(questions: readonly Question<unknown>[], catalog: C
     const event = events.get(need.event);
     if (!event) return problems.push(`${question.id}: the catalog has no event \`${need.event}\``);
     for (const name of need.properties ?? []) {
-      if (!(name in event.properties) && !(name in catalog.common)) {
+      const { property, column } = splitColumn(name);
+      if (column !== undefined) {
+        const spec = event.properties[property] as { columns?: Readonly<Record<string, unknown>> } | undefined;
+        if (!spec?.columns || !(column in spec.columns))
+          problems.push(`${question.id}: \`${need.event}\` has no rows column \`${name}\` in the catalog`);
+      } else if (!(name in event.properties) && !(name in catalog.common)) {
         problems.push(`${question.id}: \`${need.event}\` has no property \`${name}\` in the catalog`);
       }
     }
@@ -62,7 +67,9 @@ export function unusedEvents(
 /** Event properties (not the common ones) that no question reads: reported in docs/QUESTIONS.md, not a failure. */
 export function unreadProperties(questions: readonly Question<unknown>[], catalog: CatalogShape): string[] {
   const read = new Set(
-    questions.flatMap((q) => q.needs.flatMap((n) => (n.properties ?? []).map((p) => `${n.event}.${p}`))),
+    questions.flatMap((q) =>
+      q.needs.flatMap((n) => (n.properties ?? []).map((p) => `${n.event}.${splitColumn(p).property}`)),
+    ),
   );
   return eventsOf(catalog).flatMap((e) =>
     Object.keys(e.properties)

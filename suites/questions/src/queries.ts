@@ -53,6 +53,22 @@ export function list(e: StoredEvent, name: string): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
+/**
+ * One event per row of a `rows` property (api_requests, page_views), each carrying its event's other properties
+ * and the row's columns: what a PostHog insight gets from the event's list property, flattened, so that the
+ * usual breakdowns and sums read a row like any event.
+ */
+export function rowsAsEvents<E extends StoredEvent>(events: readonly E[], name = 'rows'): E[] {
+  return events.flatMap((e) => {
+    const rows = e.properties[name];
+    if (!Array.isArray(rows)) return [];
+    const { [name]: _rows, ...rest } = e.properties;
+    return rows
+      .filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null && !Array.isArray(row))
+      .map((row) => ({ ...e, properties: { ...rest, ...row } }));
+  });
+}
+
 /** A `$set` person property as a string. */
 export function personProperty(e: StoredEvent, name: string): string | undefined {
   const set = e.properties.$set;

@@ -1,6 +1,9 @@
 import { dedupe, type StoredEvent } from './queries.js';
 
-/** What a question reads: one event, and the properties of it the answer uses (common ones included). */
+/**
+ * What a question reads: one event, and the properties of it the answer uses (common ones included). A column of
+ * a `rows` property is named `rows[].column`: the question sees each row with its declared columns only.
+ */
 export interface Need {
   event: string;
   properties?: readonly string[];
@@ -21,6 +24,30 @@ export interface Question<A = unknown> {
   render(answer: A): string[];
 }
 
+const COLUMN = /^(.+)\[\]\.(.+)$/;
+
+/** A need's property name split into the property and, for `rows[].column`, the column. */
+export function splitColumn(name: string): { property: string; column?: string } {
+  const match = COLUMN.exec(name);
+  return match ? { property: match[1] as string, column: match[2] as string } : { property: name };
+}
+
+// The declared columns of each `rows` property a need names: row → only those columns.
+function projectRows(e: StoredEvent, need: Need, into: Record<string, unknown>): void {
+  const columns = new Map<string, string[]>();
+  for (const name of need.properties ?? []) {
+    const { property, column } = splitColumn(name);
+    if (column !== undefined) columns.set(property, [...(columns.get(property) ?? []), column]);
+  }
+  for (const [property, kept] of columns) {
+    const rows = e.properties[property];
+    if (!Array.isArray(rows)) continue;
+    into[property] = rows
+      .filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null)
+      .map((row) => Object.fromEntries(kept.filter((c) => c in row).map((c) => [c, row[c]])));
+  }
+}
+
 /** Declares a question, keeping its answer's type. */
 export function defineQuestion<A>(question: Question<A>): Question<A> {
   return question;
@@ -39,6 +66,7 @@ export function selectNeeded(events: readonly StoredEvent[], needs: readonly Nee
     if (!need) continue;
     const properties: Record<string, unknown> = {};
     for (const name of need.properties ?? []) if (name in e.properties) properties[name] = e.properties[name];
+    projectRows(e, need, properties);
     const set = e.properties.$set;
     if (need.personProperties?.length && set && typeof set === 'object') {
       const kept: Record<string, unknown> = {};

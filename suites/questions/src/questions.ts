@@ -13,6 +13,7 @@ import {
   num,
   percentile,
   personProperty,
+  rowsAsEvents,
   type StoredEvent,
   str,
   sumBy,
@@ -292,14 +293,29 @@ export const apiRoutes = defineQuestion({
   id: 'api-routes',
   text: 'Which API routes are used, and how slow are they, by template?',
   seeds: ['004'],
-  needs: [{ event: 'api_requests', properties: ['route', 'method', 'status_class', 'count', 'p50_ms', 'p95_ms'] }],
-  answer(events) {
+  // One api_requests event an hour, a row per route template, method and status class (columns route, method,
+  // status_class, count, p50_ms, p95_ms).
+  needs: [
+    {
+      event: 'api_requests',
+      properties: [
+        'rows[].route',
+        'rows[].method',
+        'rows[].status_class',
+        'rows[].count',
+        'rows[].p50_ms',
+        'rows[].p95_ms',
+      ],
+    },
+  ],
+  answer(hourly) {
+    const events = rowsAsEvents(hourly);
     const key = (e: StoredEvent) => `${str(e, 'method')} ${str(e, 'route')} ${str(e, 'status_class')}`;
     const slowest: Record<string, { p50: number; p95: number }> = {};
     for (const e of events) {
       const route = `${str(e, 'method')} ${str(e, 'route')}`;
       const row = slowest[route] ?? { p50: 0, p95: 0 };
-      // Aggregated per window: the worst window's percentiles are what a dashboard would flag.
+      // Aggregated per hour: the worst hour's percentiles are what a dashboard would flag.
       slowest[route] = { p50: Math.max(row.p50, num(e, 'p50_ms') ?? 0), p95: Math.max(row.p95, num(e, 'p95_ms') ?? 0) };
     }
     return { requests: sumBy(events, key, (e) => num(e, 'count')), slowest };
@@ -315,13 +331,16 @@ export const pagesAfterRelease = defineQuestion({
   id: 'pages-after-release',
   text: 'Which pages of the web app are used after a release?',
   seeds: ['004', '003'],
-  needs: [{ event: '$pageview', properties: ['$pathname', 'product_version'] }],
-  answer(events) {
+  // One page_views event an hour, a row per page template (columns page, views), counted by the server.
+  needs: [{ event: 'page_views', properties: ['rows[].page', 'rows[].views', 'product_version'] }],
+  answer(hourly) {
+    const events = rowsAsEvents(hourly);
     const byVersion: Record<string, Breakdown> = {};
     for (const v of Object.keys(breakdown(events, version))) {
-      byVersion[v] = breakdown(
+      byVersion[v] = sumBy(
         events.filter((e) => version(e) === v),
-        (e) => str(e, '$pathname'),
+        (e) => str(e, 'page'),
+        (e) => num(e, 'views'),
       );
     }
     return byVersion;

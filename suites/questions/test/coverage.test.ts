@@ -31,6 +31,7 @@ describe('questions and catalog cover each other', () => {
       seeds: ['003'],
       needs: [
         { event: 'deployment_started', properties: ['country'] },
+        { event: 'page_views', properties: ['rows[].page', 'rows[].referrer', 'views[].page'] },
         { event: 'user_signed_in' },
         { event: 'newsletter_signup', personProperties: ['name'] },
       ],
@@ -39,16 +40,18 @@ describe('questions and catalog cover each other', () => {
     });
     expect(unanswerable([wishful], elmoCatalog)).toEqual([
       'wishful: `deployment_started` has no property `country` in the catalog',
+      'wishful: `page_views` has no rows column `rows[].referrer` in the catalog',
+      'wishful: `page_views` has no rows column `views[].page` in the catalog',
       'wishful: the catalog has no event `user_signed_in`',
       'wishful: `newsletter_signup` may not set the person property `name`',
     ]);
   });
 
   it('an event no question needs is reported', () => {
-    const withoutPageviews = QUESTIONS.filter((q) => !q.needs.some((n) => n.event === '$pageview'));
-    expect(unusedEvents(withoutPageviews, elmoCatalog, UNASKED)).toEqual([
-      '`$pageview` is in the catalog but no question needs it (give it a question, or list it with a reason)',
+    const withoutPageViews = QUESTIONS.filter((q) => !q.needs.some((n) => n.event === 'page_views'));
+    expect(unusedEvents(withoutPageViews, elmoCatalog, UNASKED)).toEqual([
+      '`page_views` is in the catalog but no question needs it (give it a question, or list it with a reason)',
     ]);
-    expect(unusedEvents(withoutPageviews, elmoCatalog, { $pageview: 'a reason long enough to be one' })).toEqual([]);
+    expect(unusedEvents(withoutPageViews, elmoCatalog, { page_views: 'a reason long enough to be one' })).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import {
   funnel,
   latestPerId,
   percentile,
+  rowsAsEvents,
   type StoredEvent,
   str,
   sumBy,
@@ -84,5 +85,30 @@ describe('queries', () => {
       render: () => [],
     });
     expect(ask(peeking, events)).toEqual([undefined]);
+  });
+
+  it('shows each row of a rows property with the declared columns only', () => {
+    const rows = [{ route: '/api/brands', method: 'GET', count: 3, p95_ms: 40 }, 'not a row'];
+    const events = [event('api_requests', 'd', { rows, product_version: '1.0.0' })];
+    const [seen] = selectNeeded(events, [{ event: 'api_requests', properties: ['rows[].route', 'rows[].count'] }]);
+    expect(seen?.properties).toEqual({ rows: [{ route: '/api/brands', count: 3 }] });
+  });
+});
+
+describe('rowsAsEvents', () => {
+  it('turns each row of a rows property into an event carrying the event’s other properties', () => {
+    const hourly = {
+      event: 'page_views',
+      distinctId: 'd',
+      properties: {
+        product_version: '1.0.0',
+        rows: [{ page: '/', views: 2 }, 'not a row', { page: '/settings', views: 1 }],
+      },
+    };
+    expect(rowsAsEvents([hourly]).map((e) => e.properties)).toEqual([
+      { product_version: '1.0.0', page: '/', views: 2 },
+      { product_version: '1.0.0', page: '/settings', views: 1 },
+    ]);
+    expect(rowsAsEvents([{ ...hourly, properties: {} }])).toEqual([]);
   });
 });

@@ -7,7 +7,9 @@ import { Cell, runCell, runCells } from './support/cell.js';
 import { createDeployment, startDeploymentWeb, type TestDeployment } from './support/deployment.js';
 import { browserEvents } from './support/ingest-client.js';
 import { checkUnreadableEnv, readConsent, useAndWatch, waitForConsent, workerRound } from './support/live-env.js';
+import { pageViewEvents, viewsIn } from './support/page-views.js';
 import { type SwitchableSink, startSwitchableSink } from './support/switchable-sink.js';
+import { sleep } from './support/wire.js';
 
 // Bad input to a running deployment: malformed API and /ingest requests, and a `.env` that turns unreadable
 // (or CRLF and quoted) under a running web app and worker.
@@ -67,8 +69,11 @@ describe('bad input: requests to a running web app, and its .env changing under 
   it('/ingest: other paths, oversize bodies, wrong methods', async () => {
     await runCell('bad-input', '/ingest: other paths, oversize bodies, wrong methods', 'web', async (cell) => {
       const before = sinks.web.requests().length;
-      // The server keeps sending its own events meanwhile (request counts): count what a browser could have sent.
-      const countPageviews = () => sinks.web.events().filter((e) => e.event === '$pageview').length;
+      // The server keeps sending its own events meanwhile (request counts): count what a browser could have sent,
+      // the page views the hourly page_views rows count (every 3 s with the test knobs).
+      const countPageviews = () => viewsIn(sinks.web.events());
+      // Page views counted before this cell arrive with the next hourly send: start from after it.
+      await sleep(3500);
       const pageviewsBefore = countPageviews();
       const big = Buffer.alloc(70 * 1024, 'a');
       const attempts: [string, string, string, RequestInit, number][] = [
@@ -103,7 +108,9 @@ describe('bad input: requests to a running web app, and its .env changing under 
         await response.arrayBuffer();
         cell.check(`${label}: ${status}`, () => expect(response.status).toBe(status));
       }
-      cell.check('none of them reached the destination', () => expect(countPageviews()).toBe(pageviewsBefore));
+      // Longer than an hourly send: anything these bodies had counted would be in page_views by now.
+      await sleep(3500);
+      cell.check('none of them was counted', () => expect(countPageviews()).toBe(pageviewsBefore));
       // A valid capture right after proves the zero above is not a dead route; it also carries headers that
       // must never be forwarded (SPEC §7: no cookies, no client address).
       const events = browserEvents(deployment.deploymentId, 1);
@@ -118,21 +125,21 @@ describe('bad input: requests to a running web app, and its .env changing under 
         body: JSON.stringify(events),
       });
       await valid.text();
-      // Taken, not relayed: the page view goes out through the server's own delivery (SPEC §7).
+      // Counted, not relayed: the count leaves in the server's own hourly page_views (SPEC §5, §7).
+      const eventsBefore = sinks.web.events().length;
       for (let waited = 0; waited < 10_000 && countPageviews() === pageviewsBefore; waited += 50)
         await new Promise((resolve) => setTimeout(resolve, 50));
-      const pageviews = sinks.web
-        .events()
-        .filter((e) => e.event === '$pageview')
-        .slice(pageviewsBefore);
+      const pageviews = pageViewEvents(sinks.web.events().slice(eventsBefore));
       const forwarded = sinks.web
         .requests()
         .slice(before)
         .filter((r) => pageviews.some((e) => e.receivedAt === r.receivedAt && e.path === r.path));
-      cell.check('a valid capture is sent once, through the server’s own /batch/', () => {
+      cell.check('a valid capture is counted once and sent in page_views through the server’s own /batch/', () => {
         expect(valid.status).toBe(200);
-        expect(pageviews).toHaveLength(1);
+        expect(countPageviews()).toBe(pageviewsBefore + 1);
+        expect(pageviews.map((e) => e.properties.rows)).toEqual([[{ page: '/', views: 1 }]]);
         expect(forwarded.map((r) => r.path)).toEqual(['/batch/']);
+        expect(sinks.web.events().some((e) => e.event === '$pageview')).toBe(false);
       });
       cell.check('without cookies, client address headers, referer or the ip query', () => {
         const request = forwarded[0];

@@ -21,8 +21,11 @@ export interface DeploymentTelemetryHooks {
   featureUsed(name: FeatureName, n?: number): void;
   /** Current totals, after start and after every change to them. */
   totals(t: { brands_total: number; prompts_total: number }): void;
-  /** One API request: `route` is the template (`/api/brands/[id]`), never the real path or query. */
-  apiRequest(r: { route: string; method: string; status: number; durationMs: number }): void;
+  /**
+   * One API request: `route` is the template (`/api/brands/[id]`), never the real path or query. Called on every
+   * request, so it takes plain arguments and must stay O(1) with no allocation (DESIGN §5: ≤ 1.03 latency).
+   */
+  apiRequest(route: string, method: string, status: number, durationMs: number): void;
   /** The server is ready: database open and migrated, signal handlers installed. */
   ready(): void;
   /** SIGTERM/SIGINT: flush what is pending (bounded by its own deadline); the database closes after it. */
@@ -40,13 +43,23 @@ export const noopTelemetryHooks: DeploymentTelemetryHooks = {
 
 /** Wraps hooks so a throwing implementation can never fail a request or block shutdown. */
 export function guardTelemetryHooks(hooks: DeploymentTelemetryHooks): DeploymentTelemetryHooks {
-  return guardHooks<DeploymentTelemetryHooks>(hooks, {
-    featureUsed: true,
-    totals: true,
-    apiRequest: true,
-    ready: true,
-    shutdown: true,
-  });
+  return {
+    ...guardHooks<DeploymentTelemetryHooks>(hooks, {
+      featureUsed: true,
+      totals: true,
+      apiRequest: true,
+      ready: true,
+      shutdown: true,
+    }),
+    // The per-request hook is guarded by hand: the generic guard gathers its arguments into a new array per call.
+    apiRequest(route, method, status, durationMs) {
+      try {
+        hooks.apiRequest(route, method, status, durationMs);
+      } catch {
+        // A failing count never fails the request it counts.
+      }
+    },
+  };
 }
 
 /** A call recorded by createRecordingTelemetryHooks. */

@@ -1,4 +1,4 @@
-import { API_ROUTES, type ApiRoute, collectedSummary, ELMO, elmoCatalog } from '@elmo/elmo-telemetry';
+import { BROWSER_EVENTS, collectedSummary, ELMO, elmoCatalog } from '@elmo/elmo-telemetry';
 import {
   createDeploymentTelemetry,
   type DeliveryStatus,
@@ -71,9 +71,10 @@ export interface WebTelemetry extends DeploymentTelemetryHooks {
   logFiles(): string[];
   browserConfig(): BrowserTelemetryConfig | null;
   ingest(request: Request, path: string[]): Promise<Response>;
+  /** Sends every count now (page views and API requests included) instead of at the next hourly send: for tests. */
+  sendUsage(): Promise<void>;
 }
 
-const isApiRoute = (route: string): route is ApiRoute => (API_ROUTES as readonly string[]).includes(route);
 const ENABLE_COMMAND = `${ELMO.binary} telemetry enable`;
 const mask = (id: string) => `${id.slice(0, 8)}…`;
 /** How many days of the local log the settings page pictures. */
@@ -104,9 +105,8 @@ export function createWebTelemetry(env: WebEnv, options: WebTelemetryOptions = {
     totals(t) {
       Object.assign(totals, t);
     },
-    apiRequest(r) {
-      if (isApiRoute(r.route)) deployment.apiRequest({ ...r, route: r.route });
-    },
+    // Passed straight through: the deployment counts known templates only, with no allocation per request.
+    apiRequest: (route, method, status, durationMs) => deployment.apiRequest(route, method, status, durationMs),
     ready() {
       deployment.reportVersion();
       deployment.started();
@@ -155,12 +155,14 @@ export function createWebTelemetry(env: WebEnv, options: WebTelemetryOptions = {
         token: deployment.destination.apiKey,
         apiHost: '/ingest',
         distinctId,
-        allowed: { $pageview: Object.keys(elmoCatalog.events.$pageview.properties) },
+        // posthog-js may post page views by template only; /ingest counts them and forwards nothing.
+        allowed: BROWSER_EVENTS,
         common: { source: 'browser', product_version: env.productVersion, deployment_mode: 'local' },
         allowHeadless: env.telemetryAllowHeadless,
       };
     },
-    ingest: (request, path) => handleIngest(request, path, { browser: deployment.browser }),
+    ingest: (request, path) => handleIngest(request, path, { pageView: (page) => deployment.pageView(page) }),
+    sendUsage: () => deployment.sendUsage(),
   };
 }
 
@@ -195,5 +197,6 @@ export function createInertWebTelemetry(hooks: DeploymentTelemetryHooks): WebTel
     logFiles: () => [],
     browserConfig: () => null,
     ingest: async () => Response.json({ status: 1 }),
+    sendUsage: async () => {},
   };
 }

@@ -5,7 +5,6 @@ import {
   ephemeralIdentity,
   isUuid,
   type LocalLogStatus,
-  leaseSender,
   type OutgoingEvent,
   type Sender,
   type Telemetry,
@@ -24,7 +23,7 @@ import {
 import { createPostHogSender } from '@elmo/telemetry-core/posthog';
 import { type ElmoCatalog, elmoCatalog } from '../catalog.js';
 import type { DeploymentSettings } from '../deployment-settings.js';
-import { ELMO, type FeatureCounter } from '../names.js';
+import { ELMO, type FeatureCounter, type PageRoute } from '../names.js';
 import { createElmoConsent } from '../node/consent.js';
 import { deploymentPaths } from '../node/paths.js';
 import {
@@ -37,7 +36,7 @@ import {
   osRelease,
   resolveDestination,
 } from '../node/runtime.js';
-import { type ApiRequestSample, type ProviderCallSample, UsageAggregates } from './aggregates.js';
+import { type ProviderCallSample, UsageAggregates } from './aggregates.js';
 import { discardSpooled, FORGOTTEN, type ForgetResult, replaceDeploymentId, submitDeletionRequest } from './forget.js';
 import { checkVersionMarker } from './version-marker.js';
 
@@ -47,7 +46,10 @@ type Env = Readonly<Record<string, string | undefined>>;
 export interface DeploymentIntervals {
   /** Send queued events at least this often (SPEC §7: 30 s). */
   flushMs: number;
-  /** Send feature counts this often when non-zero (SPEC §5: 10 minutes). */
+  /**
+   * Send feature counts this often when non-zero (SPEC §5: 10 minutes); API requests and page views go with every
+   * HOURLY_EVERY-th of these sends (hourly at the default).
+   */
   usageMs: number;
   /** Heartbeat period (SPEC §5: 24 hours). */
   heartbeatMs: number;
@@ -104,8 +106,6 @@ export interface DeploymentTelemetryOptions {
 /** The deployment's telemetry: lifecycle events, usage aggregates and live consent, keyed by DEPLOYMENT_ID. */
 export interface DeploymentTelemetry {
   readonly telemetry: Telemetry<ElmoCatalog>;
-  /** Page views the browser posted to `/ingest`, sent through the same queue, consent and log (source `browser`). */
-  readonly browser: Telemetry<ElmoCatalog>;
   readonly destination: Destination | undefined;
   /** The one consent resolver of this process (SPEC §3). */
   readonly consentResolver: ConsentResolver;
@@ -136,16 +136,24 @@ export interface DeploymentTelemetry {
   /** The component is ready: `deployment_started`, then heartbeats. */
   started(): void;
   featureUsed(name: FeatureCounter, n?: number): void;
-  apiRequest(sample: ApiRequestSample): void;
+  /**
+   * One API request by route template (`/api/brands/[id]`; an unknown template is not counted), counted into the
+   * hourly `api_requests`. Called on every request: O(1), and allocates nothing once its key has been seen.
+   */
+  apiRequest(route: string, method: string, status: number, durationMs: number): void;
+  /** One page view the browser posted to `/ingest`, by page template, counted into the hourly `page_views`. */
+  pageView(page: PageRoute): void;
   /** Worker: one model provider call, counted into `provider_usage`. */
   providerCall(sample: ProviderCallSample): void;
-  /** Sends feature counts and request aggregates now, if any. */
+  /** Sends every count now, if any: feature and provider usage, API requests and page views. */
   sendUsage(): Promise<void>;
   /** `deployment_stopped`, the last counts, then a flush that gives up at the deadline. Never rejects. */
   shutdown(deadlineMs?: number): Promise<void>;
 }
 
 const HOUR_MS = 60 * 60_000;
+/** API requests and page views go with every this-many-th usage send: hourly at the 10-minute default (SPEC §5). */
+export const HOURLY_EVERY = 6;
 const DEFAULT_SETTINGS: DeploymentSettings = {
   providers: ['offline'],
   deploymentMode: 'local',
@@ -205,7 +213,7 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     spool.append(events);
     return true;
   };
-  const clientOptions = (source: 'web' | 'worker' | 'browser', clientSender: Sender) =>
+  const clientOptions = (source: 'web' | 'worker', clientSender: Sender) =>
     ({
       catalog: elmoCatalog,
       consent,
@@ -229,20 +237,29 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
       retryBackoffMs: intervals.retryBackoffMs,
       keepUndelivered,
     }) as const;
-  // One sender for both clients; it closes when the second of them has shut down, so the component's client
-  // finishing first never cuts off the browser's last page views.
-  const [componentSender, browserSender] = leaseSender(sender, 2) as [Sender, Sender];
-  const telemetry = createTelemetry(clientOptions(options.component, componentSender));
-  const browser = createTelemetry(clientOptions('browser', browserSender));
+  const telemetry = createTelemetry(clientOptions(options.component, sender));
   const aggregates = new UsageAggregates();
   // The mode the current counts were made in: counts made in local mode must never be sent once it is on.
   let countedIn: TelemetryMode | undefined;
-  /** Whether usage may be counted now; counts from another mode are discarded first. */
-  const mayCount = () => {
-    const { mode } = consent();
+  let countedStale = true;
+  const countIn = (mode: TelemetryMode) => {
     if (mode !== countedIn) aggregates.clear();
     countedIn = mode;
-    return mode !== 'off';
+  };
+  /**
+   * Whether usage may be counted now. The hot path (every API request) takes the mode the consent poll last
+   * announced (onConsentChange, within consentPollMs): a consent read, or even a clock read, per request would cost
+   * more than the count. `fresh` (before a send, after this process changed the settings) reads consent first.
+   */
+  const mayCount = (fresh = false) => {
+    if (fresh || countedStale) {
+      countedStale = false;
+      countIn(consent().mode);
+    }
+    return countedIn !== 'off';
+  };
+  const recheckConsent = () => {
+    countedStale = true;
   };
   const startedAt = now();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -264,6 +281,7 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     heartbeat = undefined;
   };
   telemetry.onConsentChange((decision) => {
+    countIn(decision.mode);
     if (decision.mode !== 'off') return startHeartbeat();
     stopHeartbeat();
     aggregates.clear();
@@ -280,45 +298,50 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     }
   };
 
-  const sendUsage = async () => {
-    if (aggregates.isEmpty || !mayCount()) return;
-    const { features, requests, providers } = aggregates.drain();
-    // feature_usage goes only when a feature was used; request aggregates go whenever there were requests.
+  /** Sends the counts: every 10-minute one, and the hourly rows (API requests, page views) when `hourly`. */
+  const sendUsage = async (hourly = true) => {
+    if (aggregates.isEmpty(hourly) || !mayCount(true)) return;
+    const { features, providers, requests, pages } = aggregates.drain(hourly);
+    // feature_usage goes only when a feature was used; the rest whenever it has a row.
     if (Object.keys(features).length > 0) {
       const totals = await options.totals?.().catch(() => undefined);
       telemetry.track('feature_usage', { ...features, ...totals });
     }
-    for (const row of requests) telemetry.track('api_requests', row);
     for (const row of providers) telemetry.track('provider_usage', row);
+    // One event an hour each, every key a row: per-key events were most of a busy day's events and bytes.
+    if (requests.length > 0) telemetry.track('api_requests', { rows: requests });
+    if (pages.length > 0) telemetry.track('page_views', { rows: pages });
     await telemetry.flush();
   };
-  const usageTimer = setInterval(() => void sendUsage(), intervals.usageMs);
+  // Counted in usage intervals rather than on a clock of its own, so a shortened interval (tests) shortens the
+  // hour with it and every hourly send rides on a usage send.
+  let usageSends = 0;
+  const usageTimer = setInterval(() => {
+    usageSends += 1;
+    void sendUsage(usageSends % HOURLY_EVERY === 0);
+  }, intervals.usageMs);
   usageTimer.unref();
 
   return {
     telemetry,
-    browser,
     destination,
     consentResolver,
     consent,
     preview,
     logStatus: () => localLog.status?.() ?? { failedWrites: 0, droppedEntries: 0 },
     deliveryStatus() {
-      const own = [telemetry.status(), browser.status()];
+      const own = telemetry.status();
       return {
-        queue: {
-          pending: own.reduce((sum, s) => sum + s.queued, 0),
-          capacity: own[0]?.capacity ?? 0,
-          dropped: own.reduce((sum, s) => sum + s.droppedByCapacity, 0),
-        },
-        failedAttempts: Math.max(...own.map((s) => s.failedAttempts)),
-        refused: own.reduce((sum, s) => sum + s.refused, 0),
+        queue: { pending: own.queued, capacity: own.capacity, dropped: own.droppedByCapacity },
+        failedAttempts: own.failedAttempts,
+        refused: own.refused,
         spool: { pending: spool.read().length, capacity: DEFAULT_SPOOL_LIMITS.maxEvents, dropped: spool.dropped() },
       };
     },
     reloadSettings: () => {
       readEnv.invalidate();
       consentResolver.invalidate();
+      recheckConsent();
     },
     deploymentId,
     ephemeral,
@@ -327,11 +350,11 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
       const newId = replaceDeploymentId(paths.envFile);
       readEnv.invalidate();
       consentResolver.invalidate();
+      recheckConsent();
       // Nothing counted, queued or spooled under the old id may leave after its deletion request.
       stopHeartbeat();
       aggregates.clear();
       telemetry.discard(FORGOTTEN);
-      browser.discard(FORGOTTEN);
       try {
         discardSpooled(spool, localLog, now);
       } catch (error) {
@@ -365,13 +388,16 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
     featureUsed(name, n = 1) {
       if (mayCount()) aggregates.feature(name, n);
     },
-    apiRequest(sample) {
-      if (mayCount()) aggregates.request(sample);
+    apiRequest(route, method, status, durationMs) {
+      if (mayCount()) aggregates.request(route, method, status, durationMs);
+    },
+    pageView(page) {
+      if (mayCount()) aggregates.pageView(page);
     },
     providerCall(sample) {
       if (mayCount()) aggregates.providerCall(sample);
     },
-    sendUsage,
+    sendUsage: () => sendUsage(true),
     async shutdown(deadlineMs = 2000) {
       running = false;
       stopHeartbeat();
@@ -384,11 +410,11 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
       });
       // Totals come from the database, which may be slow at shutdown: they get a small part of the budget.
       await Promise.race([
-        sendUsage().catch(() => {}),
+        sendUsage(true).catch(() => {}),
         new Promise((resolve) => setTimeout(resolve, deadlineMs / 4).unref()),
       ]);
       const left = Math.max(0, deadlineMs - (now() - started));
-      await Promise.all([browser.shutdown(left), telemetry.shutdown(left)]);
+      await telemetry.shutdown(left);
     },
   };
 }

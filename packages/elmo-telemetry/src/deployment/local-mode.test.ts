@@ -49,9 +49,11 @@ describe('deployment telemetry in local mode', () => {
       expect(deployment.consent()).toMatchObject({ enabled: false, mode: 'local', source: 'deployment-env' });
       deployment.started();
       deployment.featureUsed('brands_created', 2);
-      deployment.apiRequest({ route: '/api/brands', method: 'GET', status: 200, durationMs: 12 });
+      deployment.apiRequest('/api/brands', 'GET', 200, 12);
+      // A real path in $current_url is counted by its template; the path itself goes nowhere.
       const body = JSON.stringify([
-        { event: '$pageview', properties: { $current_url: 'http://localhost:1515/brands', token: 'x' } },
+        { event: '$pageview', properties: { $current_url: 'http://localhost:1515/brands/42?q=secret', token: 'x' } },
+        { event: '$pageview', properties: { $pathname: '/settings' } },
       ]);
       const response = await handleIngest(
         new Request('http://localhost:1515/ingest/batch', {
@@ -60,7 +62,7 @@ describe('deployment telemetry in local mode', () => {
           body,
         }),
         ['batch'],
-        { browser: deployment.browser },
+        { pageView: (page) => deployment.pageView(page) },
       );
       expect(response.status).toBe(200);
       await deployment.shutdown(500);
@@ -68,10 +70,10 @@ describe('deployment telemetry in local mode', () => {
       const log = readLocalLog(deploymentPaths(dir).logFile, 100);
       expect(log.map((e) => [e.event, e.status])).toEqual([
         ['deployment_started', 'local'],
-        ['$pageview', 'local'],
         ['deployment_stopped', 'local'],
         ['feature_usage', 'local'],
         ['api_requests', 'local'],
+        ['page_views', 'local'],
       ]);
       expect(log.find((e) => e.event === 'feature_usage')?.properties).toMatchObject({
         brands_created: 2,
@@ -79,7 +81,15 @@ describe('deployment telemetry in local mode', () => {
         source: 'web',
         product_version: '1.2.3',
       });
-      expect(log.find((e) => e.event === '$pageview')?.properties).toMatchObject({ source: 'browser' });
+      expect(log.find((e) => e.event === 'page_views')?.properties).toMatchObject({
+        source: 'web',
+        rows: [
+          { page: '/brands/[id]', views: 1 },
+          { page: '/settings', views: 1 },
+        ],
+      });
+      expect(JSON.stringify(log)).not.toContain('/brands/42');
+      expect(JSON.stringify(log)).not.toContain('secret');
       expect(JSON.stringify(log)).not.toContain(DEPLOYMENT_ID);
       expect(existsSync(deploymentPaths(dir).spoolFile), 'no spool').toBe(false);
       expect(deployment.deliveryStatus().queue.pending).toBe(0);
@@ -90,13 +100,14 @@ describe('deployment telemetry in local mode', () => {
     await withDeployment('TELEMETRY_MODE=local\n', async (dir) => {
       const deployment = create(dir);
       deployment.featureUsed('prompts_created', 5);
+      deployment.apiRequest('/api/brands', 'GET', 200, 4);
+      deployment.pageView('/settings');
       // Now on; the sink stays this process's destination, so a count sent would reach it.
       writeFileSync(join(dir, '.env'), `DEPLOYMENT_ID=${DEPLOYMENT_ID}\n`);
       deployment.reloadSettings();
       expect(deployment.consent().mode).toBe('on');
       await deployment.sendUsage();
       await deployment.telemetry.shutdown(200);
-      await deployment.browser.shutdown(200);
       expect(readLocalLog(deploymentPaths(dir).logFile, 100)).toEqual([]);
     });
   });

@@ -33,7 +33,7 @@ export interface FleetRun {
   durationMs: number;
 }
 
-/** Page views as posthog-js posts them to the web app's own `/ingest` (gzip, text/plain). */
+/** Page views as posthog-js posts them to the web app's own `/ingest` (gzip, text/plain); it counts them into page_views. */
 async function viewPages(deployment: FleetDeployment, ledger: Ledger, pages: string[]): Promise<void> {
   const events = pages.map((pathname) => ({
     uuid: randomUUID(),

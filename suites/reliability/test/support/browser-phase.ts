@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import type { Cell } from './cell.js';
 import { browserEvents, type IngestAnswer, postIngest } from './ingest-client.js';
 import { type FaultMode, isPortFault } from './modes.js';
+import { pageViewEvents, viewsIn } from './page-views.js';
 import type { SwitchableSink } from './switchable-sink.js';
 import { audit, distinctUuids, sleep } from './wire.js';
 
@@ -13,9 +14,10 @@ export const INGEST_BUDGET_MS = 1500;
 
 /**
  * The browser row: posthog-js-like bodies POSTed to `/ingest/e/` while the destination misbehaves. /ingest
- * takes them at once (200, within its budget, whatever the destination does) and the server sends them
- * through its own delivery path: after the endpoint recovers, the server's retries get each page view to the
- * destination exactly once (none for a 400), on posthog-node's /batch/, keyed by the deployment.
+ * takes them at once (200, within its budget, whatever the destination does) and counts them; the server sends
+ * the count in its hourly `page_views` (every 3 s with the test knobs) through its own delivery path: after the
+ * endpoint recovers, the server's retries get that event to the destination exactly once (none for a 400), on
+ * posthog-node's /batch/, keyed by the deployment, its rows counting every page view.
  */
 export async function runBrowserPhase(
   cell: Cell,
@@ -24,7 +26,7 @@ export async function runBrowserPhase(
   web: { url: string; alive(): boolean },
   deploymentId: string,
 ): Promise<(() => Promise<void>) | undefined> {
-  const pageviews = () => sink.events().filter((e) => e.event === '$pageview' && e.properties.source === 'browser');
+  const pageviews = () => pageViewEvents(sink.events());
   const before = pageviews().length;
   const requestsBefore = sink.requests().length;
   if (isPortFault(mode)) await sink.down();
@@ -44,7 +46,7 @@ export async function runBrowserPhase(
   const faulted = mode.faulted;
   if (faulted) {
     // The fault must meet the batch that carries the page views, not another event sent just before it.
-    const carriesPageviews = (r: { text?: string }) => (r.text ?? '').includes('"$pageview"');
+    const carriesPageviews = (r: { text?: string }) => (r.text ?? '').includes('"page_views"');
     await waitUntil(
       () =>
         sink
@@ -74,14 +76,17 @@ async function checkPageViews(
   deploymentId: string,
 ): Promise<void> {
   const want = mode.delivery === 'once' ? taken : 0;
-  await waitUntil(() => pageviews().length >= before + want, 'the page views to arrive', 15_000).catch(() => undefined);
-  // Anything sent twice would show up within this pause.
-  await sleep(500);
+  const counted = () => viewsIn(pageviews().slice(before));
+  await waitUntil(() => counted() >= want && (want === 0 || counted() > 0), 'the page views to arrive', 15_000).catch(
+    () => undefined,
+  );
+  // Anything sent twice would show up within this pause (an hourly send is 3 s here).
+  await sleep(want ? 500 : 3500);
   const views = pageviews().slice(before);
   const delivered = distinctUuids(views);
-  cell.metric('page views taken / delivered', `${taken} / ${delivered.length}`);
-  cell.check(want ? 'each page view arrived (by uuid)' : 'the refused page views never arrived', () => {
-    expect(delivered).toHaveLength(want);
+  cell.metric('page views taken / counted in what arrived', `${taken} / ${counted()}`);
+  cell.check(want ? 'each page view was counted in what arrived' : 'the refused page views never arrived', () => {
+    expect(counted()).toBe(want);
   });
   cell.check('nothing was sent again after an answer said it was accepted', () => {
     const viewUuids = new Set(delivered);
@@ -91,12 +96,13 @@ async function checkPageViews(
     for (const view of views) {
       expect(view.path).toBe('/batch/');
       expect(view.distinctId).toBe(deploymentId);
-      expect(view.properties.$pathname).toBe('/');
+      expect(view.properties.rows).toEqual([{ page: '/', views: expect.any(Number) }]);
     }
+    expect(sink.events().some((e) => e.event === '$pageview')).toBe(false);
   });
 }
 
-/** The healthy cell also drives the real posthog-js in Chromium: two page views, each arriving once via /ingest. */
+/** The healthy cell also drives the real posthog-js in Chromium: two page views, each counted once via /ingest. */
 export async function runChromiumPageViews(
   cell: Cell,
   sink: SwitchableSink,
@@ -106,26 +112,29 @@ export async function runChromiumPageViews(
   const browser = await launchChromium();
   try {
     const page = await browser.context.newPage();
-    const pageviews = () => sink.events().filter((e) => e.event === '$pageview' && e.properties.source === 'browser');
-    const before = pageviews().length;
+    const before = sink.events().length;
+    const rows = () => pageViewEvents(sink.events().slice(before)).flatMap((e) => e.properties.rows as object[]);
+    const counted = () => viewsIn(sink.events().slice(before));
     await page.goto(webUrl);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    await waitUntil(() => pageviews().length >= before + 1, 'the first page view', 15_000);
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Telemetry' }).waitFor();
-    await waitUntil(() => pageviews().length >= before + 2, 'the second page view', 15_000);
-    // posthog-js retries failed sends; a second copy would show up within this pause.
-    await sleep(1000);
-    const views = pageviews().slice(before);
-    cell.check('real posthog-js in Chromium: two page views, each exactly once', () => {
-      expect(views).toHaveLength(2);
-      expect(distinctUuids(views)).toHaveLength(2);
+    await waitUntil(() => counted() >= 2, 'both page views to be counted', 15_000);
+    // posthog-js retries failed sends; a second copy would be counted within this pause (an hourly send is 3 s).
+    await sleep(3500);
+    const views = pageViewEvents(sink.events().slice(before));
+    cell.check('real posthog-js in Chromium: two page views, each counted exactly once', () => {
+      expect(counted()).toBe(2);
+      expect(distinctUuids(views)).toHaveLength(views.length);
     });
     cell.check('page views carry the deployment id and the route template only', () => {
-      expect(views.map((v) => [v.distinctId, v.properties.$pathname])).toEqual([
-        [deploymentId, '/'],
-        [deploymentId, '/settings'],
-      ]);
+      expect(new Set(views.map((v) => v.distinctId))).toEqual(new Set([deploymentId]));
+      expect(rows()).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ page: '/' }),
+          expect.objectContaining({ page: '/settings' }),
+        ]),
+      );
     });
   } finally {
     await browser.close();

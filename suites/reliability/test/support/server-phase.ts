@@ -116,13 +116,33 @@ export async function runServerPhase(
   }
   // 413 stays on: posthog-node halves the batch, which is the recovery being tested.
   const keep = mode.id === '413';
+  const webFaulted = flipWhenFaulted(sinks.web, mode, keep, webUrl);
   const [api, web, worker] = await Promise.all([
     useWebApp(webUrl),
-    flipWhenFaulted(sinks.web, mode, keep, webUrl),
+    webFaulted,
     // The worker only ever sends batches of one event, which a size-conditional 413 lets through.
     mode.id === '413' ? Promise.resolve(false) : flipWhenFaulted(sinks.worker, mode, keep, webUrl),
+    // A batch of more than one event is an hourly send (api_requests) that also carries feature_usage, so the
+    // app is kept in use until the fault is met: every usage interval then has a feature count to send.
+    mode.id === '413' ? keepUsingUntil(webUrl, webFaulted) : undefined,
   ]);
   return { api, faultSeen: { web, worker }, upAt };
+}
+
+async function keepUsingUntil(webUrl: string, done: Promise<boolean>): Promise<void> {
+  let finished = false;
+  void done.finally(() => {
+    finished = true;
+  });
+  while (!finished) {
+    await fetch(`${webUrl}/api/brands`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Fault Matrix Tea' }),
+      signal: AbortSignal.timeout(10_000),
+    }).catch(() => undefined);
+    await sleep(200);
+  }
 }
 
 /** Waits until the running phase's events reached the sinks: web start + usage, worker start. */

@@ -38,12 +38,7 @@ export function withRoute<T extends string>(template: T, handler: RouteHandler<T
         response = json({ error: { code: 'internal', message: 'Something went wrong on the server.' } }, 500);
       }
     }
-    runtime?.hooks.apiRequest({
-      route: template,
-      method: request.method,
-      status: response.status,
-      durationMs: performance.now() - started,
-    });
+    runtime?.hooks.apiRequest(template, request.method, response.status, performance.now() - started);
     return response;
   };
 }
