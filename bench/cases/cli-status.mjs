@@ -11,12 +11,13 @@
 // Against the hanging and refusing endpoints the sender's lifetime cap is lowered to 2 s with the CLI's documented
 // test knob (ELMO_TELEMETRY_SENDER_CAP_MS, set on both sides) so that waiting for it takes 2 s instead of ~16 s;
 // the command itself does the same work whatever the cap. The healthy sink runs with the real 30 s cap.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createTempDir } from '@elmo/test-support';
 import { createCliHome, initCliHome } from '../lib/cli-home.mjs';
+import { meanTimes } from '../lib/cpu-profile.mjs';
 import { ENDPOINT_LABELS, ENDPOINTS, startEndpoint } from '../lib/endpoints.mjs';
 import { alternate, median, ms, spread } from '../lib/stats.mjs';
 
@@ -33,15 +34,15 @@ const SENDER_CAP = {
 // one bundle (apps/cli/dist/main.js), so a frame of the bundle is found by its original source file through the
 // bundle's source map (its name may carry a digit esbuild added against a clash); Node's own by their module.
 const FRAMES = {
-  finish: { name: 'finish', source: 'apps/cli/src/telemetry/session.ts' },
-  track: { name: 'track', source: 'telemetry-core/src/telemetry.ts' },
-  spoolAppend: { name: 'append', source: 'telemetry-core/src/node/spool/disk-spool.ts' },
-  lock: { name: 'withFileLockSync', source: 'telemetry-core/src/node/lock.ts' },
-  startSender: { name: 'startDetachedSender', source: 'telemetry-core/src/node/spool/sender-launcher.ts' },
-  localLog: { name: 'write', source: 'telemetry-core/src/node/local-log.ts' },
-  consent: { name: 'decide', source: 'telemetry-core/src/node/consent.ts' },
-  fsync: { name: 'fsyncSync', source: 'node:fs' },
-  spawn: { name: 'spawn', source: 'node:child_process' },
+  finish: { name: 'finish', url: 'apps/cli/src/telemetry/session.ts' },
+  track: { name: 'track', url: 'telemetry-core/src/telemetry.ts' },
+  spoolAppend: { name: 'append', url: 'telemetry-core/src/node/spool/disk-spool.ts' },
+  lock: { name: 'withFileLockSync', url: 'telemetry-core/src/node/lock.ts' },
+  startSender: { name: 'startDetachedSender', url: 'telemetry-core/src/node/spool/sender-launcher.ts' },
+  localLog: { name: 'write', url: 'telemetry-core/src/node/local-log.ts' },
+  consent: { name: 'decide', url: 'telemetry-core/src/node/consent.ts' },
+  fsync: { name: 'fsyncSync', url: 'node:fs' },
+  spawn: { name: 'spawn', url: 'node:child_process' },
 };
 
 /** The source file a profiled function was written in: through the bundle's source map, else the script itself. */
@@ -68,45 +69,13 @@ function createSourceLocator() {
   };
 }
 
-/** Inclusive ms of each of FRAMES in one .cpuprofile, and the profile's whole duration. */
-function inclusiveTimes(file, locate) {
-  const profile = JSON.parse(readFileSync(file, 'utf8'));
-  const parents = new Map();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
-  const labels = new Map();
-  for (const node of profile.nodes) {
-    const name = node.callFrame.functionName.replace(/\d+$/, '');
-    const candidates = Object.keys(FRAMES).filter((key) => FRAMES[key].name === name);
-    if (candidates.length === 0) continue;
-    const source = locate(node.callFrame);
-    const label = candidates.find((key) => source.includes(FRAMES[key].source));
-    if (label) labels.set(node.id, label);
-  }
-  const totals = Object.fromEntries(Object.keys(FRAMES).map((label) => [label, 0]));
-  profile.samples.forEach((sample, i) => {
-    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-    const seen = new Set();
-    for (let id = sample; id !== undefined; id = parents.get(id)) {
-      const label = labels.get(id);
-      if (label && !seen.has(label)) {
-        seen.add(label);
-        totals[label] += ms;
-      }
-    }
-  });
-  return { durationMs: (profile.endTime - profile.startTime) / 1000, ...totals };
-}
-
-/** The mean of inclusiveTimes over every .cpuprofile in `dir`. */
-function meanTimes(dir) {
+/**
+ * How a profiled frame is matched against FRAMES: its name without the digits esbuild appends to a renamed
+ * function, and its source file through the bundle's source map.
+ */
+function identifyBundled() {
   const locate = createSourceLocator();
-  const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
-  const sums = {};
-  for (const file of files) {
-    for (const [key, value] of Object.entries(inclusiveTimes(join(dir, file), locate)))
-      sums[key] = (sums[key] ?? 0) + value;
-  }
-  return Object.fromEntries(Object.entries(sums).map(([key, value]) => [key, value / files.length]));
+  return (callFrame) => ({ functionName: callFrame.functionName.replace(/\d+$/, ''), url: locate(callFrame) });
 }
 
 const WHAT_WOULD_CLOSE_IT =
@@ -141,7 +110,8 @@ async function profile(home) {
         await home.waitForSenders();
       }
     }
-    return { off: meanTimes(join(root, 'off')), on: meanTimes(join(root, 'on')) };
+    const identify = identifyBundled();
+    return { off: meanTimes(join(root, 'off'), FRAMES, identify), on: meanTimes(join(root, 'on'), FRAMES, identify) };
   } finally {
     temp.remove();
   }

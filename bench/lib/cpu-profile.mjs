@@ -21,15 +21,16 @@ export function pickFrames(...labels) {
 
 /**
  * Inclusive milliseconds of the frames matching each of `frames` ({label: {name, url}}: a function name and a
- * substring of its script URL), and the profile's whole duration, for one .cpuprofile file.
+ * substring of its script URL), and the profile's whole duration, for one .cpuprofile file. `identify` gives the
+ * name and URL a frame is matched by (a bundle's benchmark maps them back to its sources).
  */
-export function inclusiveTimes(file, frames) {
+export function inclusiveTimes(file, frames, identify = (callFrame) => callFrame) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const parents = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
   const labels = new Map();
   for (const node of profile.nodes) {
-    const { functionName, url } = node.callFrame;
+    const { functionName, url } = identify(node.callFrame);
     const label = Object.keys(frames).find((key) => frames[key].name === functionName && url.includes(frames[key].url));
     if (label) labels.set(node.id, label);
   }
@@ -49,11 +50,11 @@ export function inclusiveTimes(file, frames) {
 }
 
 /** The mean of inclusiveTimes over every .cpuprofile in `dir`. */
-export function meanTimes(dir, frames) {
+export function meanTimes(dir, frames, identify) {
   const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
   const sums = {};
   for (const file of files) {
-    for (const [key, value] of Object.entries(inclusiveTimes(join(dir, file), frames)))
+    for (const [key, value] of Object.entries(inclusiveTimes(join(dir, file), frames, identify)))
       sums[key] = (sums[key] ?? 0) + value;
   }
   return Object.fromEntries(Object.entries(sums).map(([key, value]) => [key, value / files.length]));
