@@ -38,3 +38,43 @@ export function killProcesses(marker: string): number[] {
   }
   return pids;
 }
+
+// Linux counts a process's start time in clock ticks since boot; USER_HZ is 100 on every Linux we run on.
+const TICKS_PER_SECOND = 100;
+
+/** How long ago (ms, to 10 ms) a live process started, from /proc; undefined once it has gone. */
+export function processAgeMs(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces) start at field 3; starttime is field 22.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const startTicks = Number(fields[22 - 3]);
+    const uptimeSeconds = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    return Math.round((uptimeSeconds - startTicks / TICKS_PER_SECOND) * 1000);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Watches the processes `find` returns, every `everyMs`, and keeps the oldest age each one was seen at: when
+ * stopped, a pid's figure is its lifetime to within `everyMs`. This measures each process on its own, so a
+ * process started late by a busy machine is not charged the wait before it started.
+ */
+export function watchLifetimes(find: () => number[], everyMs = 50): { stop(): Map<number, number> } {
+  const lifetimes = new Map<number, number>();
+  const look = () => {
+    for (const pid of find()) {
+      const age = processAgeMs(pid);
+      if (age !== undefined) lifetimes.set(pid, Math.max(age, lifetimes.get(pid) ?? 0));
+    }
+  };
+  const timer = setInterval(look, everyMs);
+  look();
+  return {
+    stop() {
+      clearInterval(timer);
+      look();
+      return lifetimes;
+    },
+  };
+}

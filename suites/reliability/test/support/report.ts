@@ -76,7 +76,7 @@ function faultSection(records: readonly CellRecord[]): string {
     ['measured', ...FAULT_MODES.map((m) => m.label)],
     [
       ['CLI: max added wait over telemetry off (ms, budget 1500)', ...metric('cli', 'max added wait ms')],
-      ['CLI: detached sender lifetime (ms, cap 4500 + 2000)', ...metric('cli', 'sender lifetime ms')],
+      ['CLI: longest detached sender lifetime (ms, cap 4500 + 2000)', ...metric('cli', 'sender lifetime ms')],
       ['web: SIGTERM to exit (ms, budget 3000)', ...metric('web', 'shutdown ms')],
       ['worker: SIGTERM to exit (ms, budget 3000)', ...metric('worker', 'shutdown ms')],
       ['browser: /ingest answer (ms, budget 1500)', ...metric('browser', 'ingest answer ms')],
@@ -105,7 +105,7 @@ function faultSection(records: readonly CellRecord[]): string {
     '- **CLI**: `init --yes`, `status --json`, `start --port nope` (exit 2) and `st` run while the sink misbehaves.',
     '  Exit codes and output equal a healthy run (paths and ids masked); each command takes at most 1.5 s more than',
     '  the same command with `DO_NOT_TRACK=1` run just before it (well under the 3 s slow answer and the 5 s request',
-    '  timeout); the detached sender exits within its cap (`ELMO_TELEMETRY_SENDER_CAP_MS=4500`); after the sink',
+    '  timeout); each detached sender, timed from its own start, exits within its cap (`ELMO_TELEMETRY_SENDER_CAP_MS=4500`); after the sink',
     '  recovers, one more command delivers every spooled event (by uuid, from the local log); a 400 drops the events',
     '  without a retry.',
     '- **web server / worker**: one web + worker pair per mode (each with its own sink), the web app used while the',
