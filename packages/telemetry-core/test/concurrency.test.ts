@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useTempDir } from '@elmo/test-support/vitest';
@@ -8,16 +8,23 @@ import { readJsonFile } from '../src/node/json-file.js';
 import { openSpool } from '../src/node/spool/disk-spool.js';
 
 const WRITER = fileURLToPath(new URL('./fixtures/concurrent-writer.mjs', import.meta.url));
+const SPOOL_RACER = fileURLToPath(new URL('./fixtures/spool-racer.mjs', import.meta.url));
 const PROCESSES = 10;
 const ROUNDS = 40;
 
-function runWriter(args: string[]): Promise<number> {
+function runFixture(file: string, args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRITER, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [file, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
     child.on('error', reject);
-    child.on('exit', (code) => resolve(code ?? 1));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout }));
   });
 }
+
+const runWriter = async (args: string[]) => (await runFixture(WRITER, args)).code;
 
 const temp = useTempDir();
 
@@ -49,5 +56,39 @@ describe('10 processes writing at once', () => {
     }
     const leftovers = readdirSync(join(temp.path, 'state')).filter((f) => f.endsWith('.lock') || f.endsWith('.tmp'));
     expect(leftovers).toEqual([]);
+  }, 60_000);
+});
+
+describe('unlocked appends racing locked rewrites of the spool', () => {
+  it('lose nothing, add nothing twice, and never bring back an event taken out', async () => {
+    const spool = join(temp.path, 'state', 'spool.jsonl');
+    const stop = join(temp.path, 'stop');
+    const appenders = 6;
+    const each = 60;
+    const rewriters = ['remove', 'rewrite'].map((mode) => runFixture(SPOOL_RACER, [mode, spool, stop]));
+    const appended = await Promise.all(
+      Array.from({ length: appenders }, (_, id) =>
+        runFixture(SPOOL_RACER, ['append', spool, stop, String(id), String(each)]),
+      ),
+    );
+    writeFileSync(stop, '');
+    const [remover, rewriter] = await Promise.all(rewriters);
+    expect([...appended, remover, rewriter].map((r) => r?.code)).toEqual(Array(appenders + 2).fill(0));
+
+    const taken = new Set<string>([...JSON.parse(remover?.stdout ?? '[]'), ...JSON.parse(rewriter?.stdout ?? '[]')]);
+    const left = openSpool(spool)
+      .read()
+      .map((e) => e.uuid);
+    const all = Array.from({ length: appenders }, (_, id) =>
+      Array.from({ length: each }, (_, i) => `${id}-${i}`),
+    ).flat();
+    // Both kinds of rewrite really ran while appends were made.
+    expect(taken.size).toBeGreaterThan(0);
+    expect(new Set(left).size, 'no event twice').toBe(left.length);
+    expect(
+      left.filter((uuid) => taken.has(uuid)),
+      'nothing taken out came back',
+    ).toEqual([]);
+    expect([...left, ...taken].sort(), 'nothing lost').toEqual(all.sort());
   }, 60_000);
 });

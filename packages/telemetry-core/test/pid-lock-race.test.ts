@@ -45,6 +45,7 @@ describe(`${RACERS} processes taking one pid lock at the same instant`, () => {
         10_000,
         5,
       );
+      await waitUntil(() => /^whole$/m.test(reader.output()), 'the reader to see the lock held', 10_000, 5);
       writeFileSync(done, '');
       const exits = await Promise.all(all.map((p) => p.exited));
 

@@ -114,11 +114,22 @@ describe('a local log that cannot be written', () => {
     expect(log.status?.()).toMatchObject({ failedWrites: 1, droppedEntries: 2 });
   });
 
-  it('gives up on a lock held too long and counts it', () => {
+  it('appends without waiting for the lock while no rotation is due', () => {
     const path = join(temp.path, 'events.log');
-    // Held by a live process (this one) and fresh, so it is not stale.
+    // Held by a live process (this one) and fresh, so it is not stale: a write that needed it would fail.
     writeFileSync(`${path}.lock`, String(process.pid));
     const log = createLocalLog(path, undefined, { lockTimeoutMs: 50 });
+    log.record([entry('a')]);
+    log.flush?.();
+    expect(log.status?.()).toEqual({ failedWrites: 0, droppedEntries: 0 });
+    expect(readLocalLog(path).map((e) => e.uuid)).toEqual(['a']);
+  });
+
+  it('gives up on a lock held too long when it must rotate, and counts it', () => {
+    const path = join(temp.path, 'events.log');
+    writeFileSync(path, `${'x'.repeat(190)}\n`);
+    writeFileSync(`${path}.lock`, String(process.pid));
+    const log = createLocalLog(path, 200, { lockTimeoutMs: 50 });
     log.record([entry('a')]);
     log.flush?.();
     expect(log.status?.()).toEqual({
@@ -130,6 +141,7 @@ describe('a local log that cannot be written', () => {
     log.record([entry('b')]);
     log.flush?.();
     expect(readLocalLog(path).map((e) => e.uuid)).toEqual(['b']);
+    expect(existsSync(`${path}.1`)).toBe(true);
   });
 
   it('drops an entry JSON cannot represent, alone', () => {

@@ -48,19 +48,7 @@ export function createLocalLog(
     if (lines.length === 0) return;
     const text = `${lines.reverse().join('\n')}\n`;
     try {
-      withFileLockSync(
-        path,
-        () => {
-          mkdirSync(dirname(path), { recursive: true });
-          let size = 0;
-          try {
-            size = statSync(path).size;
-          } catch {}
-          if (size > 0 && size + text.length > maxBytes) renameSync(path, `${path}.1`);
-          appendFileSync(path, text, { mode: 0o600 });
-        },
-        { timeoutMs: options.lockTimeoutMs },
-      );
+      appendRotating(path, text, maxBytes, options.lockTimeoutMs);
       delete health.lastError;
     } catch (error) {
       // A read-only or full disk, a parent that is a file, a lock held too long: the process carries on.
@@ -82,6 +70,41 @@ export function createLocalLog(
     flush: write,
     status: () => ({ ...health }),
   };
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+// Appends are one O_APPEND write each, which needs no lock: lines of several processes never mix. Only rotating does,
+// so that two writers past the bound do not both rename (the second would replace the kept generation with a
+// file of a few lines): the one that takes the lock second finds the file small again and appends. A write that
+// lands in the file just renamed is kept there, in the rotated generation.
+function appendRotating(path: string, text: string, maxBytes: number, lockTimeoutMs: number | undefined): void {
+  const full = () => {
+    const size = sizeOf(path);
+    return size > 0 && size + text.length > maxBytes;
+  };
+  if (full()) {
+    withFileLockSync(
+      path,
+      () => {
+        if (full()) renameSync(path, `${path}.1`);
+      },
+      { timeoutMs: lockTimeoutMs },
+    );
+  }
+  try {
+    appendFileSync(path, text, { mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(path), { recursive: true });
+    appendFileSync(path, text, { mode: 0o600 });
+  }
 }
 
 // One JSONL line, or undefined for an entry JSON cannot represent (a bigint, a cycle), which is dropped alone.

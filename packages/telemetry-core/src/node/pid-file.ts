@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { writeFileAtomic } from './fs-atomic.js';
+import { closeSync, linkSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { removeFile, tempPathBeside, writeFileAtomic } from './fs-atomic.js';
 import { isProcessAlive } from './process-alive.js';
 
 // The one reader and writer of pid files (the CLI's `elmo.pid`, the web server's database lock, the telemetry
@@ -52,7 +51,7 @@ export function writePidFile(path: string, record: PidRecord = { pid: process.pi
  * appears with its content, so a reader finds no file or the whole record, never an empty one.
  */
 export function createPidFile(path: string, record: PidRecord = { pid: process.pid }): boolean {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = tempPathBeside(path);
   const fd = openSync(temp, 'wx', 0o644);
   try {
     try {
@@ -66,13 +65,13 @@ export function createPidFile(path: string, record: PidRecord = { pid: process.p
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   } finally {
-    rmSync(temp, { force: true });
+    removeFile(temp);
   }
 }
 
 /** Removes a pid file if it still records `pid` (by default this process); true when it did. */
 export function removePidFile(path: string, pid: number = process.pid): boolean {
   if (readPidFile(path)?.pid !== pid) return false;
-  rmSync(path, { force: true });
+  removeFile(path);
   return true;
 }

@@ -1,5 +1,6 @@
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { removeFile } from './fs-atomic.js';
 import { createPidFile, readPidFile, removePidFile, writePidFile } from './pid-file.js';
 import { isProcessAlive } from './process-alive.js';
 import { sleepSync } from './sleep-sync.js';
@@ -112,7 +113,7 @@ function takeOver(
     return 'changed';
   }
   writePidFile(path, { pid });
-  for (const name of chain) rmSync(name, { force: true });
+  for (const name of chain) removeFile(name);
   return 'taken';
 }
 

@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTempDir } from '@elmo/test-support/vitest';
 import { describe, expect, it } from 'vitest';
@@ -56,5 +56,27 @@ describe('spool', () => {
     appendFileSync(path, '{"uuid":"torn without a newline');
     spool.append([event(3)]);
     expect(spool.read().map((e) => e.uuid)).toEqual(['u1', 'u2', 'u3']);
+  });
+
+  it('removing, discarding or counting attempts on a missing spool creates nothing', () => {
+    const path = join(temp.path, 'spool.jsonl');
+    const spool = openSpool(path);
+    spool.remove(['u1']);
+    expect(spool.discard(['u1'])).toEqual([]);
+    spool.recordAttempt(['u1']);
+    expect(spool.claim()).toEqual([]);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('a rewrite leaves behind a torn last line that nothing followed, and keeps every whole one', () => {
+    const path = join(temp.path, 'spool.jsonl');
+    const spool = openSpool(path);
+    spool.append([event(1), event(2)]);
+    appendFileSync(path, '{"uuid":"torn by a crash');
+    spool.remove(['u1']);
+    expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify(spool.read()[0])}\n`);
+    expect(spool.read().map((e) => e.uuid)).toEqual(['u2']);
+    spool.append([event(3)]);
+    expect(spool.read().map((e) => e.uuid)).toEqual(['u2', 'u3']);
   });
 });

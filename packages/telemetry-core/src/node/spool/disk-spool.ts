@@ -1,7 +1,20 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import type { OutgoingEvent } from '../../envelope.js';
-import { writeFileAtomic } from '../fs-atomic.js';
+import { removeFile, writeFileAtomic } from '../fs-atomic.js';
 import { withFileLockSync } from '../lock.js';
 
 /** Caps that keep the spool small whatever happens to the network. */
@@ -69,14 +82,18 @@ function readUuids(file: string): Set<string> {
   return new Set(readText(file).split('\n').filter(Boolean));
 }
 
-function readLines(path: string): SpooledEvent[] {
-  const events = parseLines(readText(path));
+// Events the delivered ledger does not list.
+function withoutLedger(path: string, events: SpooledEvent[]): SpooledEvent[] {
   const delivered = existsSync(ledgerPath(path)) ? readUuids(ledgerPath(path)) : undefined;
   return delivered ? events.filter((e) => !delivered.has(e.uuid)) : events;
 }
 
+function readLines(path: string): SpooledEvent[] {
+  return withoutLedger(path, parseLines(readText(path)));
+}
+
 function writeLines(path: string, events: readonly SpooledEvent[]): void {
-  if (events.length === 0) rmSync(path, { force: true });
+  if (events.length === 0) removeFile(path);
   else writeFileAtomic(path, `${events.map((e) => JSON.stringify(e)).join('\n')}\n`);
 }
 
@@ -87,9 +104,14 @@ function addDropped(path: string, count: number): void {
   writeFileAtomic(file, String(previous + count));
 }
 
-// Removes `gone` and whatever the delivered ledger lists, then deletes the ledger. The ledger is moved aside first,
-// so that a uuid another process appends meanwhile lands in a new ledger instead of being deleted unapplied.
-function rewriteWithout(path: string, gone: Set<string>): void {
+// Removes `gone` and whatever the delivered ledger lists, then deletes the ledger: the events of `text` to keep. The
+// ledger is moved aside first, so that a uuid another process appends meanwhile lands in a new ledger instead of being
+// deleted unapplied; `done(false)` puts it back when the rewrite failed.
+function withoutDelivered(
+  path: string,
+  text: string,
+  gone: Set<string>,
+): { events: SpooledEvent[]; done(ok: boolean): void } {
   const ledger = ledgerPath(path);
   const applying = `${ledger}.${process.pid}`;
   let moved = false;
@@ -100,16 +122,232 @@ function rewriteWithout(path: string, gone: Set<string>): void {
     // No ledger: nothing more to apply.
   }
   if (moved) for (const uuid of readUuids(applying)) gone.add(uuid);
+  return {
+    events: parseLines(text).filter((e) => !gone.has(e.uuid)),
+    done(ok) {
+      if (!moved) return;
+      if (!ok) appendFileSync(ledger, readText(applying));
+      removeFile(applying);
+    },
+  };
+}
+
+// Appending needs no lock (every CLI run appends once, and a lock costs it a millisecond): one O_APPEND write of
+// whole lines, which lines of other processes never split. What needs care is a rewrite (removal, a bound, a retry
+// count), which replaces the file under the lock while an appender may be writing to the file it replaces. So:
+// - a rewrite holds the file it read open. It parses only whole lines (a line still being written is left for
+//   later), and after its rename copies everything past them (the tail: what was appended meanwhile) into the new
+//   file. Then it writes a marker `{"carried":N}` into the old file: every byte before N reached the new file.
+// - an appender checks after its write that the file it wrote to is still the spool. If it was replaced, it takes
+//   the lock (so that the rewrite has finished) and reads the marker in the file it wrote to: an event whose line
+//   ends before N was carried (it may even be sent already) and is never added again; any other is appended again.
+// The bounds are checked before an unlocked append (a spool at or near them takes the locked path, which trims),
+// and again under the lock when another process appended at the same moment.
+
+const CARRIED = /^\{"carried":(\d+)\}$/;
+
+function readAll(fd: number): Buffer {
+  const size = fstatSync(fd).size;
+  const buffer = Buffer.alloc(size);
+  let read = 0;
+  while (read < size) {
+    const n = readSync(fd, buffer, read, size - read, read);
+    if (n === 0) break;
+    read += n;
+  }
+  return buffer.subarray(0, read);
+}
+
+function writeAll(fd: number, data: Buffer): void {
+  let written = 0;
+  while (written < data.length) written += writeSync(fd, data, written);
+}
+
+function openCreating(path: string): number {
   try {
-    writeLines(
-      path,
-      parseLines(readText(path)).filter((e) => !gone.has(e.uuid)),
-    );
+    return openSync(path, 'a+', 0o600);
   } catch (error) {
-    if (moved) appendFileSync(ledger, readText(applying));
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(path), { recursive: true });
+    return openSync(path, 'a+', 0o600);
+  }
+}
+
+function openExisting(path: string): number | undefined {
+  try {
+    // 'a+' without O_CREAT: a missing spool stays missing.
+    return openSync(path, constants.O_RDWR | constants.O_APPEND);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
+  }
+}
+
+function sameFile(fd: number, path: string): boolean {
+  try {
+    const current = statSync(path);
+    const held = fstatSync(fd);
+    return current.ino === held.ino && current.dev === held.dev;
+  } catch {
+    return false;
+  }
+}
+
+/** Lines of `text` that may hold an event: an upper bound on its events, for the bounds check. */
+function countLines(text: Buffer): number {
+  let lines = 0;
+  let start = 0;
+  for (let end = text.indexOf(10); end !== -1; end = text.indexOf(10, start)) {
+    if (end > start) lines += 1;
+    start = end + 1;
+  }
+  return start < text.length ? lines + 1 : lines;
+}
+
+/**
+ * Under the lock: rewrites the spool with the events `change` keeps of its text (no `events`: leave the file as it
+ * is), carrying over what was appended meanwhile (see above); `done` learns whether the rewrite happened. A missing
+ * spool is created only when there is something to write.
+ */
+function rewrite<T>(
+  path: string,
+  change: (text: string) => { events?: SpooledEvent[]; result: T; done?(ok: boolean): void },
+): T {
+  let fd = openExisting(path);
+  if (fd === undefined) {
+    const empty = change('');
+    if (!empty.events?.length) {
+      empty.done?.(true);
+      return empty.result;
+    }
+    empty.done?.(false);
+    fd = openCreating(path);
+  }
+  try {
+    const before = readAll(fd);
+    const whole = before.lastIndexOf(10) + 1;
+    const outcome = change(before.subarray(0, whole).toString('utf8'));
+    if (!outcome.events) {
+      outcome.done?.(true);
+      return outcome.result;
+    }
+    try {
+      writeLines(path, outcome.events);
+    } catch (error) {
+      outcome.done?.(false);
+      throw error;
+    }
+    outcome.done?.(true);
+    // A partial last line that nothing followed is one a crash tore: left behind rather than carried forever.
+    const tail = readAll(fd).subarray(whole);
+    const carried = tail.length > before.length - whole ? tail : Buffer.alloc(0);
+    if (carried.length > 0) {
+      mkdirSync(dirname(path), { recursive: true });
+      appendFileSync(path, carried, { mode: 0o600 });
+    }
+    writeAll(fd, Buffer.from(`\n{"carried":${whole + carried.length}}\n`));
+    return outcome.result;
   } finally {
-    if (moved) rmSync(applying, { force: true });
+    closeSync(fd);
+  }
+}
+
+/** Under the lock: appends, dropping the oldest events (and counting them) when a bound would be crossed. */
+function appendLocked(path: string, events: readonly SpooledEvent[], limits: SpoolLimits): void {
+  const text = events.map((e) => `${JSON.stringify(e)}\n`).join('');
+  const raw = readText(path);
+  const existing = parseLines(raw);
+  // A line torn by a crash is closed first, so that it cannot swallow the next event.
+  const separator = raw.length > 0 && !raw.endsWith('\n') ? '\n' : '';
+  const fits = Buffer.byteLength(raw) + Buffer.byteLength(separator + text) <= limits.maxBytes;
+  if (existing.length + events.length <= limits.maxEvents && fits) {
+    mkdirSync(dirname(path), { recursive: true });
+    appendFileSync(path, separator + text, { mode: 0o600 });
+    return;
+  }
+  rewrite(path, (current) => {
+    const all = [...parseLines(current), ...events];
+    const start = firstKept(all, limits);
+    return { events: all.slice(start), result: undefined, done: (ok) => ok && addDropped(path, start) };
+  });
+}
+
+/** Under the lock: trims the spool to its bounds when appends made at the same moment crossed them. */
+function enforceBounds(path: string, limits: SpoolLimits): void {
+  rewrite(path, (text) => {
+    const all = parseLines(text);
+    const start = firstKept(all, limits);
+    if (start === 0) return { result: undefined };
+    return { events: all.slice(start), result: undefined, done: (ok) => ok && addDropped(path, start) };
+  });
+}
+
+/** The index of the oldest event kept so that the rest fit both bounds. */
+function firstKept(all: readonly SpooledEvent[], limits: SpoolLimits): number {
+  let start = Math.max(0, all.length - limits.maxEvents);
+  let bytes = all.slice(start).reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e)) + 1, 0);
+  while (bytes > limits.maxBytes && start < all.length) {
+    bytes -= Buffer.byteLength(JSON.stringify(all[start])) + 1;
+    start += 1;
+  }
+  return start;
+}
+
+/** Where the marker of a replaced spool file says its carried bytes end; -1 when it has none (yet). */
+function carriedUpTo(file: Buffer): number {
+  let end = -1;
+  for (const line of file.toString('utf8').split('\n')) {
+    const match = CARRIED.exec(line);
+    if (match) end = Number(match[1]);
+  }
+  return end;
+}
+
+/**
+ * Appends `lines` (one per event of `events`) without the lock; false when the spool is at or near a bound (the
+ * caller then appends under the lock, which trims). See above for what happens when a rewrite replaced the file.
+ */
+function appendUnlocked(
+  path: string,
+  events: readonly SpooledEvent[],
+  lines: readonly string[],
+  limits: SpoolLimits,
+  lockTimeoutMs?: number,
+): boolean {
+  const fd = openCreating(path);
+  try {
+    const existing = readAll(fd);
+    // A line torn by a crash is closed first, so that it cannot swallow the next event.
+    const separator = existing.length > 0 && existing[existing.length - 1] !== 10 ? '\n' : '';
+    const data = Buffer.from(separator + lines.join(''));
+    if (countLines(existing) + events.length > limits.maxEvents || existing.length + data.length > limits.maxBytes) {
+      return false;
+    }
+    writeAll(fd, data);
+    if (sameFile(fd, path)) {
+      if (fstatSync(fd).size > existing.length + data.length) {
+        withFileLockSync(path, () => enforceBounds(path, limits), { timeoutMs: lockTimeoutMs });
+      }
+      return true;
+    }
+    withFileLockSync(
+      path,
+      () => {
+        const written = readAll(fd);
+        const end = carriedUpTo(written);
+        const present = new Set(parseLines(readText(path)).map((e) => e.uuid));
+        const again = events.filter((e, i) => {
+          const line = Buffer.from(lines[i] as string);
+          const at = written.indexOf(line, existing.length);
+          return !(at !== -1 && at + line.length <= end) && !present.has(e.uuid);
+        });
+        if (again.length > 0) appendLocked(path, again, limits);
+      },
+      { timeoutMs: lockTimeoutMs },
+    );
+    return true;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -147,42 +385,30 @@ export interface SpoolOptions {
 /** Opens the spool at `path` (nothing is created until something is appended). */
 export function openSpool(path: string, limits: SpoolLimits = DEFAULT_SPOOL_LIMITS, options: SpoolOptions = {}): Spool {
   const now = options.now ?? Date.now;
+  const locked = <T>(fn: () => T, timeoutMs?: number): T => withFileLockSync(path, fn, { timeoutMs });
   return {
     path,
     append(added) {
       if (added.length === 0) return;
       const queuedAt = new Date(now()).toISOString();
       const events: SpooledEvent[] = added.map((e: SpooledEvent) => (e.queuedAt ? e : { ...e, queuedAt }));
-      const text = events.map((e) => `${JSON.stringify(e)}\n`).join('');
-      withFileLockSync(path, () => {
-        const raw = readText(path);
-        const existing = parseLines(raw);
-        // The common case is one plain append; the file is rewritten only when a bound is crossed. A line torn
-        // by a crash is closed first, so that it cannot swallow the next event.
-        const separator = raw.length > 0 && !raw.endsWith('\n') ? '\n' : '';
-        const fits = Buffer.byteLength(raw) + Buffer.byteLength(separator + text) <= limits.maxBytes;
-        if (existing.length + events.length <= limits.maxEvents && fits) {
-          mkdirSync(dirname(path), { recursive: true });
-          appendFileSync(path, separator + text, { mode: 0o600 });
-          return;
-        }
-        const all = [...existing, ...events];
-        let start = Math.max(0, all.length - limits.maxEvents);
-        let bytes = all.slice(start).reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e)) + 1, 0);
-        while (bytes > limits.maxBytes && start < all.length) {
-          bytes -= Buffer.byteLength(JSON.stringify(all[start])) + 1;
-          start += 1;
-        }
-        writeLines(path, all.slice(start));
-        addDropped(path, start);
-      });
+      const lines = events.map((e) => `${JSON.stringify(e)}\n`);
+      if (appendUnlocked(path, events, lines, limits, options.lockTimeoutMs)) return;
+      locked(() => appendLocked(path, events, limits));
     },
     read: () => readLines(path),
     remove(uuids) {
       const gone = new Set(uuids);
       if (gone.size === 0) return;
       try {
-        withFileLockSync(path, () => rewriteWithout(path, gone), { timeoutMs: options.lockTimeoutMs });
+        locked(
+          () =>
+            rewrite(path, (text) => {
+              const kept = withoutDelivered(path, text, gone);
+              return { events: kept.events, result: undefined, done: kept.done };
+            }),
+          options.lockTimeoutMs,
+        );
       } catch (error) {
         try {
           mkdirSync(dirname(path), { recursive: true });
@@ -193,38 +419,41 @@ export function openSpool(path: string, limits: SpoolLimits = DEFAULT_SPOOL_LIMI
       }
     },
     claim() {
-      return withFileLockSync(path, () => {
-        const events = readLines(path);
-        rmSync(path, { force: true });
-        rmSync(ledgerPath(path), { force: true });
-        return events;
+      return locked(() => {
+        const claimed = rewrite(path, (text) => ({ events: [], result: withoutLedger(path, parseLines(text)) }));
+        removeFile(ledgerPath(path));
+        return claimed;
       });
     },
     discard(uuids) {
       const gone = new Set(uuids);
       if (gone.size === 0) return [];
-      return withFileLockSync(path, () => {
-        const before = readLines(path);
-        const kept = before.filter((e) => !gone.has(e.uuid));
-        const removed = before.filter((e) => gone.has(e.uuid)).map((e) => e.uuid);
-        if (removed.length > 0) {
-          writeLines(path, kept);
-          addDropped(path, removed.length);
-        }
-        return removed;
-      });
+      return locked(() =>
+        rewrite(path, (text) => {
+          const before = withoutLedger(path, parseLines(text));
+          const removed = before.filter((e) => gone.has(e.uuid)).map((e) => e.uuid);
+          if (removed.length === 0) return { result: removed };
+          return {
+            events: before.filter((e) => !gone.has(e.uuid)),
+            result: removed,
+            done: (ok) => ok && addDropped(path, removed.length),
+          };
+        }),
+      );
     },
     recordAttempt(uuids) {
       const tried = new Set(uuids);
       if (tried.size === 0) return;
-      withFileLockSync(path, () => {
-        const events = readLines(path);
-        if (!events.some((e) => tried.has(e.uuid))) return;
-        writeLines(
-          path,
-          events.map((e) => (tried.has(e.uuid) ? { ...e, attempts: (e.attempts ?? 0) + 1 } : e)),
-        );
-      });
+      locked(() =>
+        rewrite(path, (text) => {
+          const events = withoutLedger(path, parseLines(text));
+          if (!events.some((e) => tried.has(e.uuid))) return { result: undefined };
+          return {
+            events: events.map((e) => (tried.has(e.uuid) ? { ...e, attempts: (e.attempts ?? 0) + 1 } : e)),
+            result: undefined,
+          };
+        }),
+      );
     },
     isEmpty() {
       try {
