@@ -79,13 +79,12 @@ function identifyBundled() {
 }
 
 const WHAT_WOULD_CLOSE_IT =
-  'Already done: the spool is appended in place with one write under its lock (rewritten only when the ' +
-  '1,000-event / 1 MB bound is crossed), the local log is written once at exit, the sender runs at a lower ' +
-  'priority and is started at most once a minute unless 20 events wait or one has waited a minute (SPEC §7), ' +
-  'its entry is resolved only when one starts, and within a run a consent file is read again only when its stat ' +
-  'changed; so a typical run adds the client, one small file append under a lock, a read of the spool and the ' +
-  'local log line. Against a failing endpoint the spool keeps events older than a minute, so every run starts a ' +
-  'sender (SPEC §7 as the throttle reads it: no event waits past the first run a minute after it was recorded).';
+  'Already done: the spool is appended without a lock, in one O_APPEND write (rewritten only when a bound is ' +
+  'crossed), the local log takes its lock only to rotate, lock and temp files are removed with unlink, the sender ' +
+  'runs at a lower priority and is started at most once a minute unless 20 events no sender tried yet wait or one ' +
+  'of them has waited a minute (SPEC §7; events kept after a failed attempt wait for the next minute), its entry ' +
+  'is resolved only when one starts, and within a run a consent file is read again only when its stat changed; so ' +
+  'a typical run adds the client, one small append, a read of the spool and the local log line.';
 
 function describe(values) {
   const [low, high] = spread(values);

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
+import { spoolTriedFile } from '@elmo/telemetry-core/node';
 import { createTestHome, type TestHome } from '@elmo/test-support';
 import { useE2E } from '@elmo/test-support/vitest';
 import { describe, expect, it } from 'vitest';
 
-// SPEC §7: the CLI starts the detached sender for tracked events at most once a minute, unless 20 events wait or
-// one was queued a minute ago; explicit submissions start theirs at once (SPEC §6). These homes keep the CLI's
+// SPEC §7: the CLI starts the detached sender for tracked events at most once a minute, unless 20 events no sender
+// tried yet wait or one of them was queued a minute ago; explicit submissions start theirs at once (SPEC §6). These homes keep the CLI's
 // default (the other tests' homes start a sender on every run); "a minute later" is simulated by rewriting the
 // recorded start time or an event's queuedAt, never by sleeping.
 
@@ -30,6 +31,9 @@ function writeSpool(home: TestHome, lines: Line[]): void {
 }
 
 const lastStart = (home: TestHome) => Number(readFileSync(home.senderStartedFile, 'utf8'));
+// Where the sender records when it last began a pass over the spool (every event queued before was tried).
+const triedFile = (home: TestHome) => spoolTriedFile(home.spoolFile);
+const triedAt = (home: TestHome) => Number(readFileSync(triedFile(home), 'utf8'));
 
 describe('the detached sender for tracked events starts at most once a minute unless events wait', () => {
   const e2e = useE2E({
@@ -92,16 +96,44 @@ describe('the detached sender for tracked events starts at most once a minute un
     expect(spooled(home)).toHaveLength(19);
   });
 
-  it('an event queued more than a minute ago starts a sender, however recently one started', async () => {
+  it('an event queued more than a minute ago that no sender tried starts a sender, however recently one started', async () => {
     const { sink, home } = e2e;
     const { started, waiting } = await twoRuns(home);
     const [line] = waiting as [Line];
+    // The last sender's pass (recorded by the sender itself) began before the event was queued.
+    expect(triedAt(home)).toBeGreaterThanOrEqual(started);
+    writeFileSync(triedFile(home), `${Date.now() - 2 * MINUTE_MS}\n`);
     writeSpool(home, [{ ...line, queuedAt: new Date(Date.now() - MINUTE_MS - 1000).toISOString() }]);
     expect((await home.run(['status'])).code).toBe(0);
     await sink.waitForEvents(3);
     await home.waitForSenders();
     expect(spooled(home)).toEqual([]);
     expect(lastStart(home)).toBeGreaterThan(started);
+  });
+
+  it('events a sender tried and kept (the endpoint failed) start none on every run, only a minute after the last start', async () => {
+    const { sink, home } = e2e;
+    const { started, waiting } = await twoRuns(home);
+    const [line] = waiting as [Line];
+    // 23 events from five minutes ago that the last sender, seconds ago, tried and kept.
+    const old = new Date(Date.now() - 5 * MINUTE_MS).toISOString();
+    writeSpool(
+      home,
+      Array.from({ length: 23 }, () => ({ ...line, uuid: randomUUID(), queuedAt: old })),
+    );
+    writeFileSync(triedFile(home), `${Date.now() - 2000}\n`);
+    expect((await home.run(['status'])).code).toBe(0);
+    expect(home.senders()).toEqual([]);
+    expect(lastStart(home)).toBe(started);
+    expect(spooled(home)).toHaveLength(24);
+
+    // A minute after the last start: one sender tries them all again (the sink now takes them).
+    writeFileSync(home.senderStartedFile, `${started - MINUTE_MS}\n`);
+    expect((await home.run(['status'])).code).toBe(0);
+    await sink.waitForEvents(26);
+    await home.waitForSenders();
+    expect(spooled(home)).toEqual([]);
+    expect(triedAt(home)).toBeGreaterThan(started);
   });
 
   it('an explicit submission (newsletter) starts its sender at once, while tracked events wait', async () => {

@@ -46,7 +46,7 @@ export interface CliPaths {
   stateDir: string;
   spoolFile: string;
   senderPidFile: string;
-  /** When the CLI last started the detached sender (SPEC §7: not more than once a minute unless events wait). */
+  /** When the CLI last started the detached sender (SPEC §7: not more than once a minute unless new events wait). */
   senderStartedFile: string;
   logFile: string;
   senderTraceFile: string;

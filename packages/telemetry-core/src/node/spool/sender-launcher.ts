@@ -10,7 +10,13 @@ import { createLocalLog } from '../local-log.js';
 import { readLivePid } from '../pid-file.js';
 import { openSpool } from './disk-spool.js';
 import { dropPastBounds, type RetryBounds } from './retry-bounds.js';
-import { isSenderDue, readSenderStamp, type SenderThrottle, writeSenderStamp } from './sender-throttle.js';
+import {
+  isSenderDue,
+  readSenderStamp,
+  type SenderThrottle,
+  spoolTriedFile,
+  writeSenderStamp,
+} from './sender-throttle.js';
 
 /**
  * Everything the detached sender needs, handed over in a 0600 file that it reads and deletes (never argv, which
@@ -114,6 +120,7 @@ export function startDetachedSender(
     const due = isSenderDue({
       events: spool.read(),
       lastStartAt: readSenderStamp(throttle.stampFile),
+      triedAt: readSenderStamp(spoolTriedFile(config.spoolPath)),
       now: now(),
       intervalMs: throttle.intervalMs,
       batchEvents: throttle.batchEvents,

@@ -9,6 +9,7 @@ import { deliverSpool } from './delivery-pass.js';
 import { openSpool } from './disk-spool.js';
 import type { DetachedSenderConfig } from './sender-launcher.js';
 import { claimSenderSlot, releaseSenderSlot } from './sender-slot.js';
+import { spoolTriedFile, writeSenderStamp } from './sender-throttle.js';
 import { senderTiming } from './sender-timing.js';
 
 async function main(config: DetachedSenderConfig): Promise<void> {
@@ -38,6 +39,8 @@ async function main(config: DetachedSenderConfig): Promise<void> {
   // looks at the spool again: so an event appended while we were sending is either seen here or starts a
   // sender of its own, never left waiting for the next run.
   while (Date.now() < deadlineAt && claimSenderSlot(config.pidFile)) {
+    // Every event queued before this moment is tried by this pass (the throttle's "tried" time, SPEC §7).
+    writeSenderStamp(spoolTriedFile(config.spoolPath), Date.now());
     try {
       const report = await deliverSpool({
         spool,

@@ -26,8 +26,13 @@ const queued = (n: number, at = T0): SpooledEvent[] =>
     queuedAt: new Date(at).toISOString(),
   }));
 
-const due = (events: SpooledEvent[], lastStartAt: number | undefined, now: number, intervalMs = MINUTE) =>
-  isSenderDue({ events, lastStartAt, now, intervalMs, batchEvents: DEFAULT_SENDER_BATCH_EVENTS });
+const due = (
+  events: SpooledEvent[],
+  lastStartAt: number | undefined,
+  now: number,
+  intervalMs = MINUTE,
+  triedAt?: number,
+) => isSenderDue({ events, lastStartAt, now, intervalMs, batchEvents: DEFAULT_SENDER_BATCH_EVENTS, triedAt });
 
 describe('isSenderDue (fixed clock)', () => {
   it('an empty spool never needs a sender', () => {
@@ -67,6 +72,23 @@ describe('isSenderDue (fixed clock)', () => {
 
   it('a start recorded in the future (clock set back) counts as none', () => {
     expect(due(queued(1, T0), T0 + MINUTE, T0)).toBe(true);
+  });
+
+  it('events a sender already tried (kept after a failure) start none until 60 s after the last start', () => {
+    const old = queued(25, T0 - 5 * MINUTE);
+    // A sender started and began its pass 5 s ago; the endpoint failed, so all 25 are still there.
+    expect(due(old, T0 - 5000, T0, MINUTE, T0 - 4000)).toBe(false);
+    expect(due(old, T0 - MINUTE, T0, MINUTE, T0 - 4000)).toBe(true);
+    // New events count as usual: 19 wait, then 20.
+    const fresh = (n: number) => queued(n, T0 - 1000).map((e) => ({ ...e, uuid: `new-${e.uuid}` }));
+    expect(due([...old, ...fresh(19)], T0 - 5000, T0, MINUTE, T0 - 4000)).toBe(false);
+    expect(due([...old, ...fresh(20)], T0 - 5000, T0, MINUTE, T0 - 4000)).toBe(true);
+    // An event queued after the pass began, a minute ago, was never tried: due.
+    expect(due(queued(1, T0 - MINUTE), T0 - 5000, T0, MINUTE, T0 - 2 * MINUTE)).toBe(true);
+  });
+
+  it('a tried time in the future (clock set back) counts as none', () => {
+    expect(due(queued(20, T0 - 1000), T0 - 5000, T0, MINUTE, T0 + MINUTE)).toBe(true);
   });
 
   it('an interval of 0 starts a sender on every run', () => {

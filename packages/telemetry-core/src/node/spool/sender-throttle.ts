@@ -4,7 +4,10 @@ import type { SpooledEvent } from './disk-spool.js';
 
 // SPEC §7 lets a CLI start its detached sender less often than every run, so that an everyday command does not pay
 // for a process start: one is started when none started for a while, when a batch is waiting, or when an event has
-// waited that long. Explicit submissions are never throttled (SPEC §6).
+// waited that long. "Waiting" means no sender has tried it yet: the sender records when it last read the spool to
+// send it (`spoolTriedFile`), so that events kept after a failed attempt (an endpoint that is down) do not start a
+// sender on every run; they are tried again when none started for a while. Explicit submissions are never
+// throttled (SPEC §6).
 
 /** When a run may start the detached sender for a spool that has events. */
 export interface SenderThrottle {
@@ -26,6 +29,8 @@ export interface SenderDueInput {
   events: readonly SpooledEvent[];
   /** When the last sender was started, if known. */
   lastStartAt: number | undefined;
+  /** When a sender last began a delivery pass over this spool, if known: every event queued before was tried. */
+  triedAt?: number;
   now: number;
   intervalMs: number;
   batchEvents: number;
@@ -38,22 +43,35 @@ function queuedAtMs(event: SpooledEvent): number | undefined {
 
 /**
  * Whether a sender is due for this spool: it holds events and (a) no sender started in the last `intervalMs` (a
- * start recorded in the future, after the clock was set back, counts as none), or (b) it holds `batchEvents` or
- * more, or (c) its oldest event was queued `intervalMs` ago or more. So no event waits longer than until the first
- * run `intervalMs` after it was recorded.
+ * start recorded in the future, after the clock was set back, counts as none), or (b) `batchEvents` or more events
+ * no sender has tried yet wait, or (c) one of those was queued `intervalMs` ago or more. So no event waits untried
+ * longer than until the first run `intervalMs` after it was recorded; one that was tried and kept (the endpoint
+ * failed) is tried again by the first run `intervalMs` after the last start.
  */
 export function isSenderDue(input: SenderDueInput): boolean {
-  const { events, lastStartAt, now, intervalMs } = input;
+  const { events, lastStartAt, now, intervalMs, triedAt } = input;
   if (events.length === 0) return false;
-  if (intervalMs <= 0 || events.length >= input.batchEvents) return true;
+  if (intervalMs <= 0) return true;
   if (lastStartAt === undefined || lastStartAt > now || now - lastStartAt >= intervalMs) return true;
-  return events.some((event) => {
+  // A tried time in the future (clock set back) proves nothing: every event counts as untried.
+  const tried = triedAt !== undefined && triedAt <= now ? triedAt : undefined;
+  const untried = events.filter((event) => {
+    const at = queuedAtMs(event);
+    return at === undefined || tried === undefined || at >= tried;
+  });
+  if (untried.length >= input.batchEvents) return true;
+  return untried.some((event) => {
     const at = queuedAtMs(event);
     return at === undefined || now - at >= intervalMs;
   });
 }
 
-/** The last start recorded in `stampFile`; undefined when it is missing or holds no time. */
+/** Where the detached sender records when it last began a delivery pass over the spool at `spoolPath`. */
+export function spoolTriedFile(spoolPath: string): string {
+  return `${spoolPath}.tried`;
+}
+
+/** The time recorded in `stampFile` (a start, or a pass); undefined when it is missing or holds no time. */
 export function readSenderStamp(stampFile: string): number | undefined {
   try {
     const at = Number(readFileSync(stampFile, 'utf8').trim());
