@@ -5,7 +5,11 @@ import { readLocalLog, updateEnvFile } from '@elmo/telemetry-core/node';
 import { waitUntil, writeDeploymentEnv } from '@elmo/test-support';
 import { useTempDir } from '@elmo/test-support/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDeploymentTelemetry, type DeploymentTelemetry } from '../src/deployment/deployment-telemetry.js';
+import {
+  createDeploymentTelemetry,
+  type DeploymentIntervals,
+  type DeploymentTelemetry,
+} from '../src/deployment/deployment-telemetry.js';
 import { deploymentPaths } from '../src/node/paths.js';
 
 const DEPLOYMENT_ID = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';
@@ -38,6 +42,20 @@ function create(component: 'web' | 'worker' = 'web', env: Record<string, string>
     productVersion,
     intervals: { flushMs: 50, consentPollMs: 100 },
     totals: async () => ({ brands_total: 4, prompts_total: 9 }),
+  });
+  running.push(telemetry);
+  return telemetry;
+}
+
+/** The web component's telemetry with exactly these intervals (undefined ones keep the defaults) and no totals. */
+function createWithIntervals(intervals: Partial<DeploymentIntervals>) {
+  const telemetry = createDeploymentTelemetry({
+    component: 'web',
+    deploymentDir: dir,
+    homedir: dir,
+    env: {},
+    productVersion: '1.0.0',
+    intervals,
   });
   running.push(telemetry);
   return telemetry;
@@ -149,15 +167,7 @@ describe('deployment telemetry', () => {
 
   it('sends feature counts every usage interval, API requests and page views with every sixth (hourly)', async () => {
     const usageMs = 60;
-    const telemetry = createDeploymentTelemetry({
-      component: 'web',
-      deploymentDir: dir,
-      homedir: dir,
-      env: {},
-      productVersion: '1.0.0',
-      intervals: { flushMs: 50, consentPollMs: 100, usageMs },
-    });
-    running.push(telemetry);
+    const telemetry = createWithIntervals({ flushMs: 50, consentPollMs: 100, usageMs });
     const started = Date.now();
     telemetry.featureUsed('brands_created');
     telemetry.apiRequest('/api/reports', 'POST', 201, 8);
@@ -179,15 +189,7 @@ describe('deployment telemetry', () => {
   });
 
   it('keeps the default intervals where the given ones are undefined', async () => {
-    const telemetry = createDeploymentTelemetry({
-      component: 'web',
-      deploymentDir: dir,
-      homedir: dir,
-      env: {},
-      productVersion: '1.0.0',
-      intervals: { usageMs: undefined, flushMs: undefined },
-    });
-    running.push(telemetry);
+    const telemetry = createWithIntervals({ usageMs: undefined, flushMs: undefined });
     telemetry.apiRequest('/api/brands', 'GET', 200, 3);
     await new Promise((r) => setTimeout(r, 300));
     expect(sink.requests).toEqual([]);
