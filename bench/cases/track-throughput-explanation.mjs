@@ -1,5 +1,5 @@
 // A profile-based explanation for the track-throughput case (whose code stays as it is): when it misses, both
-// sides run again alone, each in its own process under `node --cpu-prof` (track-profile-child.mjs), and the
+// sides run again alone, each in its own process under `node --cpu-prof` (track-side-child.mjs), and the
 // result's `explanation` says where the time goes.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createTempDir, startSinkProcess } from '@elmo/test-support';
 import { meanTimes, pickFrames } from '../lib/cpu-profile.mjs';
 
-const CHILD = fileURLToPath(new URL('./track-profile-child.mjs', import.meta.url));
+const CHILD = fileURLToPath(new URL('./track-side-child.mjs', import.meta.url));
 const RUNS = 2;
 const FRAMES = {
   ...pickFrames('idle', 'gc', 'track', 'localLog', 'enqueue', 'gzip'),

@@ -1,8 +1,8 @@
 // What the track() benchmarks share: a deployment's web telemetry in a bench deployment, and the two sides of
 // the throughput comparison (ours, raw posthog-node capture()), each handing EVENTS events over in bursts of
 // BURST (yielding to the event loop between bursts, as a server does between requests) and timed until all of
-// them were delivered. Used in the bench's own process (track-throughput) and alone in a child process
-// (track-profile-child, heap-child).
+// them were delivered. Each runs alone in a fresh child process: track-side-child (the throughput case and its
+// profile) and heap-child.
 import { createDeploymentTelemetry } from '@elmo/elmo-telemetry/deployment';
 import { createDeployment } from '@elmo/test-support';
 import { PostHog } from 'posthog-node';

@@ -193,9 +193,12 @@ export function createDeploymentTelemetry(options: DeploymentTelemetryOptions): 
   // every other event (SPEC §3), so a person sees what would be sent; the core queues and sends none of them.
   const recording = () => consent().mode !== 'off';
   // Only a random UUID may become the distinct id: anything else typed into DEPLOYMENT_ID means "send nothing".
+  // Asked on every event: the answer for the value last read is kept.
+  let checked: { id: string | undefined; result: string | undefined } | undefined;
   const deploymentId = () => {
     const id = envValues()[ELMO.env.deploymentId] || options.env[ELMO.env.deploymentId];
-    return isUuid(id) ? id.toLowerCase() : undefined;
+    if (!checked || checked.id !== id) checked = { id, result: isUuid(id) ? id.toLowerCase() : undefined };
+    return checked.result;
   };
   const destination = resolveDestination(options.env, envValues());
   const ephemeral = isEphemeralIdentity(options.env, envValues());

@@ -72,7 +72,10 @@ export interface ConsentResolver {
 
 /** Options of a resolver. */
 export interface ConsentResolverOptions {
-  /** Long-running processes re-read files at most this often (they ask on every event); 0 reads every time. */
+  /**
+   * Long-running processes re-read files at most this often, and reuse the decision itself as long (they ask on every
+   * event; their process environment does not change); 0 reads every time.
+   */
   cacheMs?: number;
   /**
    * With `cacheMs` 0: keep what a file held while its modification time, size and inode stay the same (one stat
@@ -300,6 +303,8 @@ export function createConsentResolver(
   const readDeploymentEnv = deploymentEnvFile ? reader(deploymentEnvFile, readEnvFile) : undefined;
   let run: ConsentVerdict | undefined;
   let last: ConsentFiles | undefined;
+  // The files it was made from are reused for cacheMs anyway: so is the decision, without walking the rules again.
+  let reused: { decision: ConsentDecision; at: number } | undefined;
 
   const read = (): ConsentFiles => ({
     policyFile,
@@ -313,21 +318,26 @@ export function createConsentResolver(
   return {
     places,
     decide() {
+      if (reused && Date.now() - reused.at < cacheMs) return reused.decision;
       try {
         last = read();
         const inputs: ConsentInputs = { names, places, files: last, run };
-        return decideConsent(askUntilOff(inputs));
+        const decision = decideConsent(askUntilOff(inputs));
+        if (cacheMs > 0) reused = { decision, at: Date.now() };
+        return decision;
       } catch (error) {
         return consentUnavailable(`disabled because consent could not be read (${String(error)})`);
       }
     },
     files: () => last ?? read(),
     invalidate() {
+      reused = undefined;
       readPolicy.invalidate();
       readConfig.invalidate();
       readDeploymentEnv?.invalidate();
     },
     holdForRun(verdict) {
+      reused = undefined;
       run = verdict;
     },
   };
