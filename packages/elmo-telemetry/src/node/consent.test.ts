@@ -212,6 +212,23 @@ describe('Elmo consent: the one ordered list of SPEC §3', () => {
     expect(decision.lockedBy?.kind ?? null).toBe(expected.lock ?? null);
   });
 
+  it('with cacheMs, reuses its decision for that long, then sees a change; invalidate() sees it at once', async () => {
+    writeFileSync(policyFile, '{"maximum":"on"}');
+    const resolver = createElmoConsent(
+      { surface: 'deployment', env: { ELMO_TELEMETRY_POLICY: policyFile }, homedir: home, deploymentEnvFile: envFile },
+      { cacheMs: 200 },
+    );
+    const first = resolver.decide();
+    expect(first.enabled).toBe(true);
+    writeFileSync(envFile, 'DO_NOT_TRACK=1\n');
+    expect(resolver.decide()).toBe(first);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(resolver.decide()).toMatchObject({ enabled: false, source: 'deployment-env' });
+    writeFileSync(envFile, '');
+    resolver.invalidate();
+    expect(resolver.decide().enabled).toBe(true);
+  });
+
   it('ignores a missing policy at its default location', () => {
     const decision = createElmoConsent({ surface: 'cli', env: {}, homedir: home, deploymentEnvFile: envFile }).decide();
     expect(decision).toMatchObject({ enabled: true, source: 'default' });
