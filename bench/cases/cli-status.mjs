@@ -133,8 +133,8 @@ function explain(times, offWallMs) {
     `Where the time goes (CPU profiles of ${PROFILED_PAIRS} more runs per side against the healthy sink, means of the ` +
     `main thread, functions of the bundle found through its source map): the profiled part took ${f(on.durationMs)} ` +
     `on and ${f(off.durationMs)} off, ~${f(extra)} more. Of it: finishing telemetry at exit ${f(on.finish)} ` +
-    `(off: ${f(off.finish)}), of which appending the event to the spool ${f(on.spoolAppend)} (its lock ` +
-    `${f(on.lock)} of all locks taken, read to count, one append) and starting the detached sender when one is due ` +
+    `(off: ${f(off.finish)}), of which appending the event to the spool ${f(on.spoolAppend)} (no lock: a read to ` +
+    `count and one append; locks taken in all ${f(on.lock)}) and starting the detached sender when one is due ` +
     `${f(on.startSender)} (child_process.spawn ${f(on.spawn)}, fsync of its stamp and configuration ${f(on.fsync)}); ` +
     `writing the local log ${f(on.localLog)}; the client's track() ${f(on.track)} (off: ${f(off.track)}); consent ` +
     `decisions ${f(on.consent)} (off: ${f(off.consent)}, where the first rule decides); garbage collection ` +
