@@ -312,7 +312,6 @@ function appendUnlocked(
   events: readonly SpooledEvent[],
   lines: readonly string[],
   limits: SpoolLimits,
-  lockTimeoutMs?: number,
 ): boolean {
   const fd = openCreating(path);
   try {
@@ -326,25 +325,21 @@ function appendUnlocked(
     writeAll(fd, data);
     if (sameFile(fd, path)) {
       if (fstatSync(fd).size > existing.length + data.length) {
-        withFileLockSync(path, () => enforceBounds(path, limits), { timeoutMs: lockTimeoutMs });
+        withFileLockSync(path, () => enforceBounds(path, limits));
       }
       return true;
     }
-    withFileLockSync(
-      path,
-      () => {
-        const written = readAll(fd);
-        const end = carriedUpTo(written);
-        const present = new Set(parseLines(readText(path)).map((e) => e.uuid));
-        const again = events.filter((e, i) => {
-          const line = Buffer.from(lines[i] as string);
-          const at = written.indexOf(line, existing.length);
-          return !(at !== -1 && at + line.length <= end) && !present.has(e.uuid);
-        });
-        if (again.length > 0) appendLocked(path, again, limits);
-      },
-      { timeoutMs: lockTimeoutMs },
-    );
+    withFileLockSync(path, () => {
+      const written = readAll(fd);
+      const end = carriedUpTo(written);
+      const present = new Set(parseLines(readText(path)).map((e) => e.uuid));
+      const again = events.filter((e, i) => {
+        const line = Buffer.from(lines[i] as string);
+        const at = written.indexOf(line, existing.length);
+        return !(at !== -1 && at + line.length <= end) && !present.has(e.uuid);
+      });
+      if (again.length > 0) appendLocked(path, again, limits);
+    });
     return true;
   } finally {
     closeSync(fd);
@@ -393,7 +388,7 @@ export function openSpool(path: string, limits: SpoolLimits = DEFAULT_SPOOL_LIMI
       const queuedAt = new Date(now()).toISOString();
       const events: SpooledEvent[] = added.map((e: SpooledEvent) => (e.queuedAt ? e : { ...e, queuedAt }));
       const lines = events.map((e) => `${JSON.stringify(e)}\n`);
-      if (appendUnlocked(path, events, lines, limits, options.lockTimeoutMs)) return;
+      if (appendUnlocked(path, events, lines, limits)) return;
       locked(() => appendLocked(path, events, limits));
     },
     read: () => readLines(path),
