@@ -13,21 +13,23 @@ export function spread(values) {
 }
 
 /**
- * Runs two sides alternately (A B A B …) `pairs` times and returns each side's samples and the ratio of
- * each pair (B ÷ A), so that drift of the machine during the run cancels out.
+ * Runs two sides alternately (A B A B …) `pairs` times and returns each side's samples, and the ratio (B ÷ A) and
+ * the difference (B − A) of each pair, so that drift of the machine during the run cancels out.
  */
 export async function alternate(runA, runB, pairs) {
   const a = [];
   const b = [];
   const ratios = [];
+  const differences = [];
   for (let i = 0; i < pairs; i += 1) {
     const x = await runA();
     const y = await runB();
     a.push(x);
     b.push(y);
     ratios.push(y / x);
+    differences.push(y - x);
   }
-  return { a, b, ratios };
+  return { a, b, ratios, differences };
 }
 
 /** Formats a number of milliseconds for the report. */

@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { isTraceMode } from '@elmo/elmo-telemetry/node';
+import { createRandomUuid } from '@elmo/telemetry-core/node';
 import type { CliDeps } from './deps.js';
 import { describeFailure, type Failure, INTERRUPTED } from './failure.js';
 import { readProductVersion } from './product-version.js';
@@ -64,9 +65,10 @@ function isTTY(): boolean {
   return tty;
 }
 
-// node:crypto is loaded on first use: a run that creates no id and no secret (`status` with telemetry off) never
-// needs it.
+// node:crypto is loaded on first use, and only for a secret (`init`) or where the kernel's random device cannot be
+// read: ids come from the device through node:fs (createRandomUuid), which saves a tracked run its load.
 const nodeCrypto = () => load('node:crypto') as typeof import('node:crypto');
+const randomUuid = createRandomUuid(() => nodeCrypto().randomUUID());
 
 const deps: CliDeps = {
   argv: process.argv.slice(2),
@@ -87,7 +89,7 @@ const deps: CliDeps = {
   prompter: createLazyPrompter(async () =>
     (await import('./prompts/clack-prompter.js')).createClackPrompter({ input: process.stdin, output: process.stdout }),
   ),
-  uuid: () => nodeCrypto().randomUUID(),
+  uuid: randomUuid,
   secret: () => nodeCrypto().randomBytes(32).toString('base64url'),
   senderCapMs: senderCapMs(process.env),
   senderIntervalMs: senderIntervalMs(process.env),

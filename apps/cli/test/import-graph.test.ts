@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
@@ -32,6 +32,8 @@ describe('import graph', () => {
         `register(${JSON.stringify(pathToFileURL(join(dir, 'hook.mjs')).href)});`,
         'const cache = createRequire(import.meta.url).cache;',
         "process.on('exit', () => appendFileSync(process.env.ELMO_TEST_IMPORT_LOG, Object.keys(cache).map((f) => f + '\\n').join('')));",
+        // Node's own modules, by name (`NativeModule crypto`), from the list Node keeps of what it loaded.
+        "process.on('exit', () => appendFileSync(process.env.ELMO_TEST_IMPORT_LOG, process.moduleLoadList.map((m) => m + '\\n').join('')));",
         '',
       ].join('\n'),
     );
@@ -83,5 +85,34 @@ describe('import graph', () => {
     expect(status).toContain('apps/cli/dist/main.js');
     // commander and ci-info are bundled; the prompt library is the one package left outside, loaded on a terminal.
     expect(status).not.toContain('node_modules');
+  });
+
+  // Loading node:crypto and node:child_process costs a command ~4 ms: ids come from the kernel's random device, and
+  // commander's and dotenv's top-level loads of them are deferred (scripts/build.mjs), so only a run that starts a
+  // sender loads them.
+  it('loads neither node:crypto nor node:child_process for status, telemetry off or on, unless a sender starts', async () => {
+    const { home } = e2e;
+    home.writeConfig({ telemetryChoice: 'enabled', noticeVersion: elmoCatalog.consentVersion });
+    // A sender started a moment ago: with the product's throttle (not the test homes' "every run"), none is due.
+    mkdirSync(home.stateDir, { recursive: true });
+    writeFileSync(home.senderStartedFile, `${Date.now()}\n`);
+    const builtins = async (extra: Record<string, string>) => {
+      const log = join(dir, `builtins-${Object.keys(extra).join('-')}.log`);
+      const run = await runElmo(['status'], {
+        env: home.env({ ...extra, ELMO_TELEMETRY_SENDER_INTERVAL_MS: '60000', ELMO_TEST_IMPORT_LOG: log }),
+        nodeArgs: ['--import', join(dir, 'register.mjs')],
+      });
+      expect(run.code).toBe(0);
+      return readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('NativeModule '));
+    };
+    for (const loaded of [await builtins({ DO_NOT_TRACK: '1' }), await builtins({})]) {
+      expect(loaded).toContain('NativeModule fs');
+      expect(loaded).not.toContain('NativeModule crypto');
+      expect(loaded).not.toContain('NativeModule child_process');
+    }
+    // The "on" run did record its event (in the spool, for the next sender).
+    expect(home.spoolEvents()).toBe(1);
   });
 });

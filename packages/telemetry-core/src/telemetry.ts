@@ -1,21 +1,14 @@
-import {
-  type Catalog,
-  type EventSpec,
-  type ExplicitName,
-  expiredFrom,
-  type PropsOf,
-  type TrackedName,
-} from './catalog.js';
+import type { Catalog, EventSpec, ExplicitName, PropsOf, TrackedName } from './catalog.js';
 import type { ConsentDecision } from './consent.js';
 import { createConsentWatcher } from './consent-watcher.js';
 import { isRetryableFailure } from './delivery-error.js';
-import { buildEnvelope, type OutgoingEvent } from './envelope.js';
+import type { OutgoingEvent } from './envelope.js';
+import { createEventBuilder } from './event-builder.js';
 import { createExplicitSubmitter, type ExplicitSubmission } from './explicit-submission.js';
 import { createFlushScheduler } from './flush-scheduler.js';
 import { createLocalLogRecorder, loggedAs } from './local-log-recorder.js';
 import { type LocalLog, type Sender, silentLogger, type TraceLogger } from './ports.js';
 import { BoundedQueue } from './queue.js';
-import { sanitizeInto, sanitizeProperties } from './sanitize.js';
 import { createTraceGuard } from './trace-guard.js';
 
 /** Everything the core needs, passed in so that nothing reads the environment, the clock or randomness directly. */
@@ -120,29 +113,26 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
   const logger = options.logger ?? silentLogger;
   const guard = createTraceGuard(logger);
   const flushAt = options.flushAt ?? 20;
-  const events = options.catalog.events as Record<string, EventSpec>;
   const queue = new BoundedQueue<OutgoingEvent>(options.maxQueueSize ?? 1000);
-  const common = sanitizeProperties(options.catalog.common, options.common).properties;
-  // Built once: every tracked event starts from the common properties and this process's session id, if any.
-  const base = options.sessionId === undefined ? { ...common } : { ...common, session_id: options.sessionId };
   const counters = {
     sent: 0,
     failed: 0,
     droppedByConsent: 0,
-    droppedProperties: 0,
-    droppedExpired: 0,
     refused: 0,
     kept: 0,
   };
-  // When each dated event expires, worked out once so that `track` only compares two numbers.
-  const expiresAt = new Map<string, number>();
-  for (const spec of Object.values(events)) {
-    const at = expiredFrom(spec);
-    if (at !== undefined) expiresAt.set(spec.name, at);
-  }
   const intervalMs = options.flushIntervalMs ?? 30_000;
   const backoffMs = options.retryBackoffMs ?? 1000;
   const recorder = createLocalLogRecorder({ localLog: options.localLog, now, guard });
+  const builder = createEventBuilder({
+    catalog: options.catalog,
+    common: options.common,
+    sessionId: options.sessionId,
+    identity: options.identity,
+    uuid,
+    logger,
+    record: (event, status, reason) => recorder.record([event], status, reason),
+  });
   let closed = false;
   // Set when shutdown has taken the queue for the last time: a batch that fails after it is settled at once.
   let drained = false;
@@ -263,34 +253,8 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
     const decision = consent.read();
     const local = !decision.enabled && decision.mode === 'local';
     if (!decision.enabled && !local) return;
-    const spec = events[name];
-    if (!spec || spec.explicit) return logger.trace('telemetry: not a tracked event', { event: String(name) });
-    // Built once: its version, the common properties, then its own, which the sanitiser writes straight in
-    // (copying a prebuilt template with a spread measured several times slower than this).
-    const eventProperties: Record<string, unknown> = Object.assign({ event_version: spec.version }, base);
-    const dropped = properties ? sanitizeInto(spec.properties, properties, eventProperties) : undefined;
-    if (dropped) {
-      counters.droppedProperties += dropped.length;
-      logger.trace('telemetry: properties dropped', { event: name, dropped });
-    }
-    const at = now();
-    // An expired event (SPEC §5) is never queued, sent or kept local: it is logged as dropped, with the reason,
-    // and identity is not asked for (the empty distinct id never leaves this function).
-    if (at >= (expiresAt.get(name) ?? Number.POSITIVE_INFINITY)) {
-      counters.droppedExpired += 1;
-      logger.trace('telemetry: event expired, not sent', { event: name });
-      const event = buildEnvelope({ uuid: uuid(), event: name, distinctId: '', now: at, properties: eventProperties });
-      return recorder.record([event], 'dropped', 'expired');
-    }
-    // Local mode (SPEC §3): the event is built exactly as it would be sent and recorded in the local log only.
-    // No identity is asked for, so no id is ever created.
-    if (local) {
-      const event = buildEnvelope({ uuid: uuid(), event: name, distinctId: '', now: at, properties: eventProperties });
-      return recorder.record([event], 'local');
-    }
-    const distinctId = options.identity();
-    if (!distinctId) return logger.trace('telemetry: no identity, nothing sent', { event: name });
-    enqueue(buildEnvelope({ uuid: uuid(), event: name, distinctId, now: at, properties: eventProperties }));
+    const event = builder.build(name, properties, now(), local);
+    if (event) enqueue(event);
   };
 
   const track: Telemetry<C>['track'] = (name, properties) => {
@@ -304,8 +268,8 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
   };
 
   const submitExplicit = createExplicitSubmitter({
-    events,
-    common,
+    events: options.catalog.events as Record<string, EventSpec>,
+    common: builder.common,
     sessionId: options.sessionId,
     isEnabled: () => consent.read().enabled,
     identity: options.identity,
@@ -375,6 +339,7 @@ export function createTelemetry<C extends Catalog>(options: TelemetryOptions<C>)
       droppedByCapacity: queue.dropped,
       failedAttempts,
       ...counters,
+      ...builder.counts,
     }),
     onConsentChange: consent.onChange,
   };

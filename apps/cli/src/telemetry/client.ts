@@ -12,7 +12,7 @@ import { createLocalLog, openSpool } from '@elmo/telemetry-core/node';
 import type { CliDeps } from '../deps.js';
 import { createRoutedSpoolSender, explicitSpoolPaths } from './spool-routes.js';
 
-// The CLI never sends while a command runs: everything is flushed once, at exit, to the spool.
+// The CLI never sends while a command runs: everything is flushed once, at exit, to the spools.
 const FLUSH_AT = 1000;
 
 /** What the client of one run is made of; session.ts decides when it is needed. */
@@ -24,17 +24,16 @@ export interface CliClientOptions {
   /** A key is configured: events are spooled for the detached sender, else only kept in the local log. */
   hasDestination: boolean;
   preview: boolean;
-  ephemeral: boolean;
+  /** This run's `session_id`, shared with its tracked events; undefined with an ephemeral identity. */
+  sessionId: string | undefined;
   logger: TraceLogger;
-  /** The clock of the events: the moment track() was called, even if the client was loaded after it. */
-  now: () => number;
   /** Test seam: replaces the spool. */
   sender?: Sender;
 }
 
 /**
- * Creates the telemetry client of one CLI run: the core's queue, sanitiser and local log, with the spool as its
- * sender. Loaded only by a run that may record an event (consent on or local) or makes an explicit submission.
+ * Creates the telemetry client of a CLI run that makes an explicit submission (SPEC §6): the core's client, with the
+ * spools as its sender. Tracked events go through the lighter recorder.ts.
  */
 export function createCliClient(options: CliClientOptions): Telemetry<ElmoCatalog> {
   const { deps, paths } = options;
@@ -53,8 +52,8 @@ export function createCliClient(options: CliClientOptions): Telemetry<ElmoCatalo
     identity: options.identity,
     sender,
     common: commonProperties({ source: 'cli', productVersion: deps.productVersion }),
-    sessionId: options.ephemeral ? undefined : deps.uuid(),
-    now: options.now,
+    sessionId: options.sessionId,
+    now: deps.now,
     uuid: deps.uuid,
     logger: options.logger,
     localLog: createLocalLog(paths.logFile),

@@ -14,6 +14,7 @@ import { deploymentDirFor, isUnusable, readDeployment } from '../deployment/depl
 import type { CliDeps } from '../deps.js';
 import { describeFileProblem } from '../file-problem.js';
 import { cliConsent, snapshotOf } from './consent-snapshot.js';
+import type { CliRecorder } from './recorder.js';
 import { explicitSpoolPaths } from './spool-routes.js';
 
 /**
@@ -53,7 +54,7 @@ export interface CliSessionOptions {
 
 function hasEvents(spoolFile: string): boolean {
   try {
-    return statSync(spoolFile).size > 0;
+    return (statSync(spoolFile, { throwIfNoEntry: false })?.size ?? 0) > 0;
   } catch {
     return false;
   }
@@ -107,47 +108,49 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
   };
 
   // A track or submission was asked for in this run: finish() then looks at the spools even when consent kept the
-  // client unloaded (an explicit submission spooled earlier is sent whatever the consent).
+  // recorder unloaded (an explicit submission spooled earlier is sent whatever the consent).
   let asked = false;
-  let client: Promise<Telemetry<ElmoCatalog>> | undefined;
-  // The time of the track() call being replayed: the client may be loaded a moment after it.
-  let trackedAt: number | undefined;
   const pending: Promise<void>[] = [];
+  // Telemetry never fails a command: a module that cannot be loaded only shows in trace mode.
+  const unavailable = (error: unknown) => logger.trace('telemetry: client unavailable', { error: String(error) });
+  // One per run, for its tracked events and its explicit submissions alike (SPEC §4: none when ephemeral).
+  let sessionId: { value: string | undefined } | undefined;
+  const runSessionId = () => {
+    sessionId ??= { value: ephemeral ? undefined : deps.uuid() };
+    return sessionId.value;
+  };
+  const clientOptions = () => ({
+    deps,
+    paths,
+    consent,
+    identity,
+    hasDestination: destination() !== undefined,
+    preview,
+    sessionId: runSessionId(),
+    logger,
+    sender: options.sender,
+  });
+  // Tracked events: the one-shot recorder (recorder.ts). Explicit submissions: the core's client (client.ts).
+  let recorder: Promise<CliRecorder> | undefined;
+  const getRecorder = () => {
+    recorder ??= import('./recorder.js').then(({ createCliRecorder }) => createCliRecorder(clientOptions()));
+    return recorder;
+  };
+  let client: Promise<Telemetry<ElmoCatalog>> | undefined;
   const getClient = () => {
-    client ??= import('./client.js').then(({ createCliClient }) =>
-      createCliClient({
-        deps,
-        paths,
-        consent,
-        identity,
-        hasDestination: destination() !== undefined,
-        preview,
-        ephemeral,
-        logger,
-        now: () => trackedAt ?? deps.now(),
-        sender: options.sender,
-      }),
-    );
+    client ??= import('./client.js').then(({ createCliClient }) => createCliClient(clientOptions()));
     return client;
   };
 
   const track: CliSession['track'] = (name, properties) => {
     asked = true;
-    // Off (neither on nor local only): the client would drop the event unseen, so it is not even loaded.
+    // Off (neither on nor local only): the event would be dropped unseen, so the recorder is not even loaded.
     const decision = consent();
     if (!decision.enabled && decision.mode !== 'local') return;
+    // The time of the call: the recorder may be loaded a moment after it.
     const at = deps.now();
     const values = typeof properties === 'function' ? properties() : properties;
-    const recorded = getClient().then((telemetry) => {
-      trackedAt = at;
-      try {
-        telemetry.track(name, values);
-      } finally {
-        trackedAt = undefined;
-      }
-    });
-    // Telemetry never fails a command: a client that cannot be loaded only shows in trace mode.
-    pending.push(recorded.catch((error) => logger.trace('telemetry: client unavailable', { error: String(error) })));
+    pending.push(getRecorder().then((events) => events.track(name, values, at, decision), unavailable));
   };
 
   const startSenders = async (enabled: boolean) => {
@@ -222,9 +225,12 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
       if (!asked) return;
       try {
         await Promise.all(pending);
-        // Appends to the spool and writes the local log; nothing here touches the network.
+        // Asked once more: a withdrawal made during this run holds back what it tracked, and the senders.
+        const { enabled } = consent();
+        // Appends to the spools and writes the local log; nothing here touches the network.
+        if (recorder) await (await recorder).finish(enabled);
         if (client) await (await client).shutdown();
-        await startSenders(consent().enabled);
+        await startSenders(enabled);
       } catch (error) {
         logger.trace('telemetry: finishing failed', { error: String(error) });
       }

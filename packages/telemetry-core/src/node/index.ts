@@ -13,6 +13,7 @@ export * from './paths.js';
 export * from './pid-file.js';
 export * from './pid-lock.js';
 export * from './process-alive.js';
+export * from './random-uuid.js';
 export * from './spool/delivery-pass.js';
 export * from './spool/disk-spool.js';
 export * from './spool/retry-bounds.js';

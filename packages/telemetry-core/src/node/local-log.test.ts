@@ -25,6 +25,20 @@ describe('local transparency log', () => {
     expect(readLocalLog(path, 1).map((e) => e.uuid)).toEqual(['a']);
   });
 
+  it('writes on its own after a short delay, or only on flush() when told so', async () => {
+    const timed = join(temp.path, 'timed.log');
+    const flushOnly = join(temp.path, 'flush-only.log');
+    const entry: LogEntry = { time: 't', uuid: 'a', event: 'cli_command', status: 'queued' };
+    createLocalLog(timed).record([entry]);
+    const once = createLocalLog(flushOnly, undefined, { writeOnFlushOnly: true });
+    once.record([entry]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(readLocalLog(timed).map((e) => e.uuid)).toEqual(['a']);
+    expect(existsSync(flushOnly)).toBe(false);
+    once.flush?.();
+    expect(readLocalLog(flushOnly).map((e) => e.uuid)).toEqual(['a']);
+  });
+
   it('rotates at its size bound, keeping one previous generation', () => {
     const path = join(temp.path, 'events.log');
     const log = createLocalLog(path, 1000);

@@ -10,6 +10,11 @@ export const DEFAULT_LOG_MAX_BYTES = 256 * 1024;
 export interface LocalLogOptions {
   /** How long a write waits for another process's lock before it gives up (and is counted as failed). */
   lockTimeoutMs?: number;
+  /**
+   * Entries are written only by `flush()`, never by a timer: for a process that records once and flushes before
+   * it exits (a CLI run), which then starts no timer at all.
+   */
+  writeOnFlushOnly?: boolean;
 }
 
 /**
@@ -62,7 +67,7 @@ export function createLocalLog(
       for (const entry of entries) buffer.push(entry);
       // Trimmed in large steps so that a long burst costs O(1) per entry.
       if (buffer.length > 2 * MAX_BUFFERED) buffer = buffer.slice(-MAX_BUFFERED);
-      if (!scheduled) {
+      if (!scheduled && !options.writeOnFlushOnly) {
         scheduled = setTimeout(write, WRITE_DELAY_MS);
         scheduled.unref?.();
       }

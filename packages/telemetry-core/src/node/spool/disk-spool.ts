@@ -452,7 +452,8 @@ export function openSpool(path: string, limits: SpoolLimits = DEFAULT_SPOOL_LIMI
     },
     isEmpty() {
       try {
-        return statSync(path).size === 0;
+        // A missing spool (the usual case of the explicit one) is answered without an exception to build.
+        return (statSync(path, { throwIfNoEntry: false })?.size ?? 0) === 0;
       } catch {
         return true;
       }
