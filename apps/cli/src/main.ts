@@ -56,11 +56,12 @@ function isCI(): boolean {
   ci ??= (require('ci-info') as typeof import('ci-info')).isCI;
   return ci;
 }
-// isatty() rather than process.stdin.isTTY, which would open stdin.
+// stdout first, from the stream the command has usually written to already: when it is not a terminal (a pipe, a
+// file) the answer is no without loading node:tty. Then isatty(0) rather than process.stdin.isTTY, which would open
+// stdin.
 function isTTY(): boolean {
   if (tty === undefined) {
-    const { isatty } = load('node:tty') as typeof import('node:tty');
-    tty = isatty(0) && isatty(1);
+    tty = process.stdout.isTTY === true && (load('node:tty') as typeof import('node:tty')).isatty(0);
   }
   return tty;
 }
