@@ -1,34 +1,16 @@
 import { type ElmoCatalog, elmoCatalog } from '@elmo/elmo-telemetry';
-import { type CliPaths, commonProperties, createPreviewPrinter } from '@elmo/elmo-telemetry/node';
-import {
-  type ConsentDecision,
-  createLocalOnlySender,
-  createTelemetry,
-  type Sender,
-  type Telemetry,
-  type TraceLogger,
-} from '@elmo/telemetry-core';
+import { commonProperties, createPreviewPrinter } from '@elmo/elmo-telemetry/node';
+import { type ConsentDecision, createLocalOnlySender, createTelemetry, type Telemetry } from '@elmo/telemetry-core';
 import { createLocalLog, openSpool } from '@elmo/telemetry-core/node';
-import type { CliDeps } from '../deps.js';
+import type { CliRecorderOptions } from './recorder.js';
 import { createRoutedSpoolSender, explicitSpoolPaths } from './spool-routes.js';
 
 // The CLI never sends while a command runs: everything is flushed once, at exit, to the spools.
 const FLUSH_AT = 1000;
 
-/** What the client of one run is made of; session.ts decides when it is needed. */
-export interface CliClientOptions {
-  deps: CliDeps;
-  paths: CliPaths;
+/** What the client of one run is made of: what the recorder is made of, and consent (asked before each send). */
+export interface CliClientOptions extends CliRecorderOptions {
   consent: () => ConsentDecision;
-  identity: () => string | undefined;
-  /** A key is configured: events are spooled for the detached sender, else only kept in the local log. */
-  hasDestination: boolean;
-  preview: boolean;
-  /** This run's `session_id`, shared with its tracked events; undefined with an ephemeral identity. */
-  sessionId: string | undefined;
-  logger: TraceLogger;
-  /** Test seam: replaces the spool. */
-  sender?: Sender;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 import { createLocalLog, openSpool } from '@elmo/telemetry-core/node';
 import type { CliDeps } from '../deps.js';
 
-/** What the recorder of one run is made of; session.ts decides when it is needed. */
+/** What the recorder of one run is made of (and the client's, client.ts); session.ts decides when each is needed. */
 export interface CliRecorderOptions {
   deps: Pick<CliDeps, 'productVersion' | 'uuid' | 'stderr' | 'now'>;
   paths: CliPaths;
