@@ -136,7 +136,7 @@ export function startDetachedSender(
   // second sender finds the slot taken and exits).
   if (throttle) writeSenderStamp(throttle.stampFile, now());
   // node:child_process and node:crypto are loaded here, by a run that starts a sender, not by every run that could
-  // (loading both costs a CLI command ~4 ms and half a megabyte of allocation).
+  // (loading them took ~3.5 ms and ~1.3 ms here, each measured alone).
   const { spawn } = process.getBuiltinModule('node:child_process');
   const { randomUUID } = process.getBuiltinModule('node:crypto');
   const configFile = join(dirname(config.spoolPath), `.sender-${randomUUID()}.json`);
