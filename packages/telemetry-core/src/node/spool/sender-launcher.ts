@@ -6,6 +6,7 @@ import type { ConsentNames, ConsentPlaces } from '../consent.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 import { createLocalLog } from '../local-log.js';
 import { readLivePid } from '../pid-file.js';
+import { createRandomUuid } from '../random-uuid.js';
 import { openSpool } from './disk-spool.js';
 import { dropPastBounds, type RetryBounds } from './retry-bounds.js';
 import {
@@ -135,11 +136,12 @@ export function startDetachedSender(
   // Recorded before the start, so that a run ending at the same moment sees it (two may still both start: the
   // second sender finds the slot taken and exits).
   if (throttle) writeSenderStamp(throttle.stampFile, now());
-  // node:child_process and node:crypto are loaded here, by a run that starts a sender, not by every run that could
-  // (loading them took ~3.5 ms and ~1.3 ms here, each measured alone).
+  // node:child_process is loaded here, by a run that starts a sender, not by every run that could (~1.3 ms measured
+  // alone), and the file's random name comes from the random device like every id of a CLI run (node:crypto only
+  // where it cannot be read, random-uuid.ts).
   const { spawn } = process.getBuiltinModule('node:child_process');
-  const { randomUUID } = process.getBuiltinModule('node:crypto');
-  const configFile = join(dirname(config.spoolPath), `.sender-${randomUUID()}.json`);
+  const configId = createRandomUuid(() => process.getBuiltinModule('node:crypto').randomUUID())();
+  const configFile = join(dirname(config.spoolPath), `.sender-${configId}.json`);
   writeFileAtomic(configFile, JSON.stringify(config));
   const child = spawn(process.execPath, [typeof entry === 'function' ? entry() : entry, configFile], {
     detached: true,
