@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { ELMO, ELMO_NOTICE, type ElmoCatalog, elmoCatalog, firstRunNotice } from '@elmo/elmo-telemetry';
 import {
   cliPaths,
@@ -9,7 +8,13 @@ import {
   resolveDestination,
 } from '@elmo/elmo-telemetry/node';
 import type { ConsentVerdict, PropsOf, Sender, Telemetry, TrackedName } from '@elmo/telemetry-core';
-import { createTraceLogger, ensureInstallId, isNoticeDue, recordNoticeShown } from '@elmo/telemetry-core/node';
+import {
+  createTraceLogger,
+  ensureInstallId,
+  isNoticeDue,
+  openSpool,
+  recordNoticeShown,
+} from '@elmo/telemetry-core/node';
 import { deploymentDirFor, isUnusable, readDeployment } from '../deployment/deployment.js';
 import type { CliDeps } from '../deps.js';
 import { describeFileProblem } from '../file-problem.js';
@@ -50,14 +55,6 @@ export interface CliSession {
 /** Test seams: an in-memory sender replaces the spool and the detached sender. */
 export interface CliSessionOptions {
   sender?: Sender;
-}
-
-function hasEvents(spoolFile: string): boolean {
-  try {
-    return (statSync(spoolFile, { throwIfNoEntry: false })?.size ?? 0) > 0;
-  } catch {
-    return false;
-  }
 }
 
 /** Creates the telemetry session of one CLI run (SPEC §7: never slow, never lost, never loud). */
@@ -157,7 +154,8 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
     const target = destination();
     if (!target || options.sender || preview) return;
     // Nothing to send: the launcher is not loaded (it would find both spools empty and start nothing).
-    if (!(enabled && hasEvents(paths.spoolFile)) && !hasEvents(explicitPaths.spoolFile)) return;
+    const waiting = (spoolFile: string) => !openSpool(spoolFile).isEmpty();
+    if (!(enabled && waiting(paths.spoolFile)) && !waiting(explicitPaths.spoolFile)) return;
     const { startCliSenders } = await import('./senders.js');
     startCliSenders({
       env: deps.env,
