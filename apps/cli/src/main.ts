@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { isTraceMode } from '@elmo/elmo-telemetry/node';
 import { createRandomUuid } from '@elmo/telemetry-core/node';
+import { guardClosedPipe } from './closed-pipe.js';
 import type { CliDeps } from './deps.js';
 import { describeFailure, type Failure, INTERRUPTED } from './failure.js';
 import { readProductVersion } from './product-version.js';
@@ -76,8 +77,9 @@ const deps: CliDeps = {
   env: process.env,
   cwd: currentFolder(),
   homedir: homedir(),
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  // Each stream is set up on its first write: a run that never writes to stderr does not create it.
+  stdout: (text) => guardClosedPipe(process.stdout).write(text),
+  stderr: (text) => guardClosedPipe(process.stderr).write(text),
   get isTTY() {
     return isTTY();
   },

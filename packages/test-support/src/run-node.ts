@@ -27,6 +27,8 @@ export interface RunOptions {
   /** Resolve with the killed run (`timedOut: true`) instead of rejecting: a cap for timings, not a failure. */
   resolveOnTimeout?: boolean;
   cwd?: string;
+  /** This output's reading end is closed at once, as by a reader that stopped early (`| head -0`); it reads as ''. */
+  closeOutput?: 'stdout' | 'stderr';
 }
 
 /** Runs `node [nodeArgs] script …args` with exactly `options.env`; rejects (after killing it) on timeout. */
@@ -41,12 +43,17 @@ export function runNode(script: string, args: readonly string[], options: RunOpt
   const pid = child.pid ?? -1;
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
+  if (options.closeOutput) child[options.closeOutput].destroy();
+  if (options.closeOutput !== 'stdout') {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+  }
+  if (options.closeOutput !== 'stderr') {
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+  }
   child.stdin.on('error', () => {});
   if (options.holdStdin) child.on('exit', () => child.stdin.destroy());
   else child.stdin.end(options.stdin ?? '');
