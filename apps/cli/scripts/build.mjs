@@ -11,12 +11,14 @@
 // `pnpm typecheck` (tsc); esbuild only strips the types.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { elmoCatalog } from '@elmo/elmo-telemetry';
 import { cliPaths } from '@elmo/elmo-telemetry/node';
 import { build } from 'esbuild';
+import { ciInfoVariables } from './ci-info-variables.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const manifest = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
@@ -92,7 +94,11 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   // The sources are ES modules: `new URL('../package.json', import.meta.url)` finds the manifest from dist/ too.
-  define: { 'import.meta.url': '__elmoModuleUrl' },
+  // The variables ci-info reads: a run where none is set does not run it (src/ci-detection.ts).
+  define: {
+    'import.meta.url': '__elmoModuleUrl',
+    __ELMO_CI_INFO_VARIABLES__: JSON.stringify(ciInfoVariables(dirname(createRequire(root).resolve('ci-info')))),
+  },
   banner: { js: "const __elmoModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 // The CLI's package is an ES module package; its bundles are not.

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { isTraceMode } from '@elmo/elmo-telemetry/node';
 import { createRandomUuid } from '@elmo/telemetry-core/node';
+import { mayBeCI } from './ci-detection.js';
 import { guardClosedPipe } from './closed-pipe.js';
 import type { CliDeps } from './deps.js';
 import { describeFailure, type Failure, INTERRUPTED } from './failure.js';
@@ -51,10 +52,13 @@ function currentFolder(): string {
 const load = createRequire(import.meta.url);
 let ci: boolean | undefined;
 let tty: boolean | undefined;
+// The variables ci-info reads, listed by the build (scripts/ci-info-variables.mjs): with none of them set, ci-info
+// would say "not CI", and it is not even run.
+declare const __ELMO_CI_INFO_VARIABLES__: readonly string[];
 function isCI(): boolean {
   // A plain require() (this module only ever runs as the CommonJS bundle): esbuild bundles ci-info with the rest,
   // still run only on first use, and a run asking it resolves no package in node_modules.
-  ci ??= (require('ci-info') as typeof import('ci-info')).isCI;
+  ci ??= mayBeCI(process.env, __ELMO_CI_INFO_VARIABLES__) && (require('ci-info') as typeof import('ci-info')).isCI;
   return ci;
 }
 // stdout first, from the stream the command has usually written to already: when it is not a terminal (a pipe, a
