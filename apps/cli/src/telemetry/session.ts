@@ -15,7 +15,7 @@ import {
   openSpool,
   recordNoticeShown,
 } from '@elmo/telemetry-core/node';
-import { deploymentDirFor, isUnusable, readDeployment } from '../deployment/deployment.js';
+import { deploymentDirFor, isUnusable } from '../deployment/deployment.js';
 import type { CliDeps } from '../deps.js';
 import { describeFileProblem } from '../file-problem.js';
 import { cliConsent, snapshotOf } from './consent-snapshot.js';
@@ -100,7 +100,13 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
   };
 
   const destination = () => {
-    resolvedDestination ??= { value: resolveDestination(deps.env, readDeployment(deploymentDir).values) };
+    if (!resolvedDestination) {
+      // The deployment's `.env` as consent reads it: checked with a stat, read again only if it changed, so a
+      // run that tracks reads it once, not once for consent and once more for the destination.
+      const { deploymentEnv } = snapshot();
+      const values = deploymentEnv.status === 'ok' ? deploymentEnv.values : {};
+      resolvedDestination = { value: resolveDestination(deps.env, values) };
+    }
     return resolvedDestination.value;
   };
 

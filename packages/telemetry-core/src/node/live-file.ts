@@ -13,8 +13,9 @@ export function createLiveReader<T>(
   let cached: { value: T; key: string; checkedAt: number } | undefined;
   const keyOf = () => {
     try {
-      const stat = statSync(path);
-      return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+      // A missing file (a machine policy, usually) is answered without an exception to build.
+      const stat = statSync(path, { throwIfNoEntry: false });
+      return stat ? `${stat.mtimeMs}:${stat.size}:${stat.ino}` : 'error:ENOENT';
     } catch (error) {
       return `error:${(error as NodeJS.ErrnoException).code}`;
     }
