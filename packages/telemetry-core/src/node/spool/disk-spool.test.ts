@@ -1,11 +1,13 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRandom } from '@elmo/test-support';
 import { useTempDir } from '@elmo/test-support/vitest';
 import { describe, expect, it } from 'vitest';
 import type { OutgoingEvent } from '../../envelope.js';
-import { openSpool } from './disk-spool.js';
+import { openSpool, queuedAtMs } from './disk-spool.js';
 
 const temp = useTempDir();
+const T_QUEUED = Date.parse('2026-03-01T12:00:00.000Z');
 
 const event = (i: number, size = 0): OutgoingEvent => ({
   uuid: `u${i}`,
@@ -22,20 +24,51 @@ describe('spool', () => {
     expect(spool.read()).toEqual([]);
   });
 
-  it('keeps at most maxEvents, dropping the oldest and counting them', () => {
+  it('keeps at most maxEvents: once it is crossed, the oldest are dropped (and counted) down to nine tenths of it', () => {
     const spool = openSpool(join(temp.path, 'spool.jsonl'), { maxEvents: 1000, maxBytes: 1024 * 1024 });
-    spool.append(Array.from({ length: 1200 }, (_, i) => event(i)));
+    spool.append(Array.from({ length: 1000 }, (_, i) => event(i)));
+    expect(spool.read()).toHaveLength(1000);
+    expect(spool.dropped()).toBe(0);
+    spool.append([event(1000)]);
     const kept = spool.read();
-    expect(kept).toHaveLength(1000);
-    expect(kept[0]?.uuid).toBe('u200');
-    expect(spool.dropped()).toBe(200);
+    expect(kept).toHaveLength(900);
+    expect(kept[0]?.uuid).toBe('u101');
+    expect(kept.at(-1)?.uuid).toBe('u1000');
+    expect(spool.dropped()).toBe(101);
   });
 
-  it('keeps at most maxBytes', () => {
+  it('keeps at most maxBytes, the same way', () => {
     const spool = openSpool(join(temp.path, 'spool.jsonl'), { maxEvents: 1000, maxBytes: 10_000 });
-    spool.append(Array.from({ length: 10 }, (_, i) => event(i, 2000)));
+    spool.append(Array.from({ length: 10 }, (_, i) => event(i, 1800)));
+    // Five lines of ~1.9 KB fit 10,000 bytes; four fit nine tenths of it.
     expect(spool.read().map((e) => e.uuid)).toEqual(['u6', 'u7', 'u8', 'u9']);
     expect(spool.dropped()).toBe(6);
+    expect(statSync(spool.path).size).toBeLessThanOrEqual(9000);
+  });
+
+  it('keeps the newest event alone when it fits the bounds but not nine tenths of them', () => {
+    const spool = openSpool(join(temp.path, 'spool.jsonl'), { maxEvents: 1, maxBytes: 1024 * 1024 });
+    spool.append([event(1), event(2)]);
+    expect(spool.read().map((e) => e.uuid)).toEqual(['u2']);
+    expect(spool.dropped()).toBe(1);
+  });
+
+  it('a spool that stays full is rewritten once per tenth of its bound, not by every append', () => {
+    const spool = openSpool(join(temp.path, 'spool.jsonl'), { maxEvents: 100, maxBytes: 1024 * 1024 });
+    spool.append(Array.from({ length: 100 }, (_, i) => event(i)));
+    const rewrites: number[] = [];
+    let file = statSync(spool.path).ino;
+    for (let i = 100; i < 130; i += 1) {
+      spool.append([event(i)]);
+      // A rewrite replaces the file (temp file, then rename); an append keeps it.
+      const now = statSync(spool.path).ino;
+      if (now !== file) rewrites.push(i);
+      file = now;
+      expect(spool.read().length).toBeLessThanOrEqual(100);
+    }
+    expect(rewrites).toEqual([100, 111, 122]);
+    expect(spool.dropped()).toBe(33);
+    expect(spool.read().at(-1)?.uuid).toBe('u129');
   });
 
   it('removes by uuid and keeps events appended meanwhile', () => {
@@ -78,5 +111,51 @@ describe('spool', () => {
     expect(spool.read().map((e) => e.uuid)).toEqual(['u2']);
     spool.append([event(3)]);
     expect(spool.read().map((e) => e.uuid)).toEqual(['u2', 'u3']);
+  });
+
+  it('writes queuedAt first on every line, so that queuedTimes() reads it without parsing the line', () => {
+    const spool = openSpool(join(temp.path, 'spool.jsonl'), undefined, { now: () => T_QUEUED });
+    spool.append([event(1), { ...event(2), properties: { nested: { queuedAt: 'x' } } }]);
+    for (const line of readFileSync(spool.path, 'utf8').trim().split('\n')) {
+      expect(line.startsWith(`{"queuedAt":"${new Date(T_QUEUED).toISOString()}"`)).toBe(true);
+    }
+    expect(spool.queuedTimes()).toEqual([T_QUEUED, T_QUEUED]);
+  });
+
+  it('queuedTimes() agrees with read() over 200 generated spools of new, old, odd and broken lines', () => {
+    const random = createRandom(14);
+    const time = () => T_QUEUED + Math.floor(random() * 1e9);
+    const iso = () => new Date(time()).toISOString();
+    const lines: (() => string)[] = [
+      // As append writes them.
+      () => JSON.stringify({ queuedAt: iso(), ...event(Math.floor(random() * 1e6)) }),
+      // Written before queuedAt came first, or before it existed (the timestamp stands in).
+      () => JSON.stringify({ ...event(Math.floor(random() * 1e6)), queuedAt: iso() }),
+      () => JSON.stringify({ ...event(Math.floor(random() * 1e6)), timestamp: iso() }),
+      // A time that is none, a prefix with a longer time, whitespace, no event at all, not JSON.
+      () => JSON.stringify({ queuedAt: 'soon', ...event(1) }),
+      () => JSON.stringify({ queuedAt: `+0${iso()}`, ...event(2) }),
+      () => `  ${JSON.stringify({ queuedAt: iso(), ...event(3) })}`,
+      () => '   ',
+      () => JSON.stringify({ note: 'no uuid', queuedAt: iso() }),
+      () => 'not json {',
+    ];
+    for (let n = 0; n < 200; n += 1) {
+      const path = join(temp.path, `generated-${n}.jsonl`);
+      const count = Math.floor(random() * 12);
+      const text = Array.from({ length: count }, () => (lines[Math.floor(random() * lines.length)] as () => string)());
+      writeFileSync(path, text.join('\n') + (random() < 0.5 ? '\n' : ''));
+      const spool = openSpool(path);
+      expect(spool.queuedTimes(), text.join('\n')).toEqual(spool.read().map(queuedAtMs));
+    }
+  });
+
+  it('queuedTimes() counts a line that only begins like an event, torn or not (a sender may start early, never late)', () => {
+    const spool = openSpool(join(temp.path, 'spool.jsonl'), undefined, { now: () => T_QUEUED });
+    spool.append([event(1)]);
+    const at = (ms: number) => new Date(T_QUEUED + ms).toISOString();
+    appendFileSync(spool.path, `{"queuedAt":"${at(1)}","note":"no uuid"}\n{"queuedAt":"${at(2)}","uuid":"u2","ev`);
+    expect(spool.read()).toHaveLength(1);
+    expect(spool.queuedTimes()).toEqual([T_QUEUED, T_QUEUED + 1, T_QUEUED + 2]);
   });
 });

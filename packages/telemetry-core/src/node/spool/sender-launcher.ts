@@ -116,7 +116,7 @@ export function startDetachedSender(
   // The throttle first: it decides most runs (no sender due), with no pid file to read.
   if (throttle) {
     const due = isSenderDue({
-      events: spool.read(),
+      queuedTimes: spool.queuedTimes(),
       lastStartAt: readSenderStamp(throttle.stampFile),
       triedAt: readSenderStamp(spoolTriedFile(config.spoolPath)),
       now: now(),

@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTempDir } from '@elmo/test-support/vitest';
 import { describe, expect, it } from 'vitest';
-import { openSpool, type SpooledEvent } from './disk-spool.js';
+import { openSpool, queuedAtMs, type SpooledEvent } from './disk-spool.js';
 import { startDetachedSender } from './sender-launcher.js';
 import {
   DEFAULT_SENDER_BATCH_EVENTS,
@@ -32,7 +32,15 @@ const due = (
   now: number,
   intervalMs = MINUTE,
   triedAt?: number,
-) => isSenderDue({ events, lastStartAt, now, intervalMs, batchEvents: DEFAULT_SENDER_BATCH_EVENTS, triedAt });
+) =>
+  isSenderDue({
+    queuedTimes: events.map(queuedAtMs),
+    lastStartAt,
+    now,
+    intervalMs,
+    batchEvents: DEFAULT_SENDER_BATCH_EVENTS,
+    triedAt,
+  });
 
 describe('isSenderDue (fixed clock)', () => {
   it('an empty spool never needs a sender', () => {

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../fs-atomic.js';
-import type { SpooledEvent } from './disk-spool.js';
 
 // SPEC §7 lets a CLI start its detached sender less often than every run, so that an everyday command does not pay
 // for a process start: one is started when none started for a while, when a batch is waiting, or when an event has
@@ -25,8 +24,8 @@ export const DEFAULT_SENDER_BATCH_EVENTS = 20;
 
 /** What the decision looks at. */
 export interface SenderDueInput {
-  /** The events in the spool now. */
-  events: readonly SpooledEvent[];
+  /** When each event in the spool now was queued (`Spool.queuedTimes()`; undefined: unknown). */
+  queuedTimes: readonly (number | undefined)[];
   /** When the last sender was started, if known. */
   lastStartAt: number | undefined;
   /** When a sender last began a delivery pass over this spool, if known: every event queued before was tried. */
@@ -34,11 +33,6 @@ export interface SenderDueInput {
   now: number;
   intervalMs: number;
   batchEvents: number;
-}
-
-function queuedAtMs(event: SpooledEvent): number | undefined {
-  const at = Date.parse(event.queuedAt ?? event.timestamp);
-  return Number.isFinite(at) ? at : undefined;
 }
 
 /**
@@ -49,21 +43,15 @@ function queuedAtMs(event: SpooledEvent): number | undefined {
  * failed) is tried again by the first run `intervalMs` after the last start.
  */
 export function isSenderDue(input: SenderDueInput): boolean {
-  const { events, lastStartAt, now, intervalMs, triedAt } = input;
-  if (events.length === 0) return false;
+  const { queuedTimes, lastStartAt, now, intervalMs, triedAt } = input;
+  if (queuedTimes.length === 0) return false;
   if (intervalMs <= 0) return true;
   if (lastStartAt === undefined || lastStartAt > now || now - lastStartAt >= intervalMs) return true;
   // A tried time in the future (clock set back) proves nothing: every event counts as untried.
   const tried = triedAt !== undefined && triedAt <= now ? triedAt : undefined;
-  const untried = events.filter((event) => {
-    const at = queuedAtMs(event);
-    return at === undefined || tried === undefined || at >= tried;
-  });
+  const untried = queuedTimes.filter((at) => at === undefined || tried === undefined || at >= tried);
   if (untried.length >= input.batchEvents) return true;
-  return untried.some((event) => {
-    const at = queuedAtMs(event);
-    return at === undefined || now - at >= intervalMs;
-  });
+  return untried.some((at) => at === undefined || now - at >= intervalMs);
 }
 
 /** Where the detached sender records when it last began a delivery pass over the spool at `spoolPath`. */
