@@ -21,6 +21,17 @@ import { elmoTelemetryStatus } from './support/telemetry';
 
 const screenshots = join(webDir, 'screenshots');
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the sink received nothing for `quietMs`: what the page counted so far (its page view, its API requests)
+ * leaves within a usage interval and a flush (TELEMETRY_KNOBS: 500 + 200 ms), later on a loaded machine.
+ */
+async function untilSinkQuiet(sink: Sink, quietMs = 1500): Promise<void> {
+  for (let seen = -1; seen !== sink.events.length; ) {
+    seen = sink.events.length;
+    await pause(quietMs);
+  }
+}
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The lines of the .env each mode leaves (the one writer's: SPEC §2). */
@@ -189,6 +200,8 @@ describe('the settings page’s telemetry mode control', () => {
     expect(await forget.evaluate((b) => b === document.activeElement)).toBe(true);
     expect(readFileSync(deployment.envFile, 'utf8')).toContain(`DEPLOYMENT_ID=${deployment.deploymentId}`);
 
+    // Counted while telemetry was on, before the forget: sent under the old id, as they may be.
+    await untilSinkQuiet(sink);
     const from = sink.events.length;
     await page.keyboard.press('Enter');
     await page.keyboard.press('Shift+Tab');
