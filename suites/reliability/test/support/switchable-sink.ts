@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type ReceivedEvent, type ReceivedRequest, type Sink, type SinkMode, startSink } from '@elmo/posthog-sink';
 
 // "Refused" and "down, then back up" need the destination's port to stop answering and later answer again.
@@ -27,9 +28,42 @@ export interface SwitchableSink {
   close(): Promise<void>;
 }
 
-/** Starts a switchable sink on a free loopback port. */
+// The port must still be free when the sink comes back. A port from the OS's range for "any free port" (Linux:
+// ip_local_port_range, 32768–60999 by default) can be handed to another listener while the sink is down (another
+// cell's sink, a server a test starts), and coming back then fails with EADDRINUSE: seen in CI. So the port is picked
+// below that range, where no port-0 bind lands, and never twice at once in this process.
+const LOWEST_PORT = 20_000;
+const reserved = new Set<number>();
+
+function firstEphemeralPort(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/** A sink on a port outside the ephemeral range (see above), or on any free port where there is no room below it. */
+async function startOnOwnPort(mode: SinkMode): Promise<Sink> {
+  const below = firstEphemeralPort() - LOWEST_PORT;
+  if (below < 1000) return startSink({ mode });
+  for (let attempt = 0; ; attempt += 1) {
+    const port = LOWEST_PORT + Math.floor(Math.random() * below);
+    if (reserved.has(port)) continue;
+    try {
+      const sink = await startSink({ port, mode });
+      reserved.add(port);
+      return sink;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 50) throw error;
+    }
+  }
+}
+
+/** Starts a switchable sink on a free loopback port that stays its own while it is down. */
 export async function startSwitchableSink(mode: SinkMode = 'healthy'): Promise<SwitchableSink> {
-  let current: Sink | undefined = await startSink({ mode });
+  let current: Sink | undefined = await startOnOwnPort(mode);
   const port = current.port;
   const url = current.url;
   const past: Sink[] = [];
@@ -79,6 +113,7 @@ export async function startSwitchableSink(mode: SinkMode = 'healthy'): Promise<S
     },
     async close() {
       await down();
+      reserved.delete(port);
     },
   };
 }
