@@ -1,5 +1,5 @@
 import type { LocalLog, LogEntry } from '../../ports.js';
-import type { Spool, SpooledEvent } from './disk-spool.js';
+import { queuedAtMs, type Spool, type SpooledEvent } from './disk-spool.js';
 
 /** How long a spooled event is retried before it is dropped: whichever bound is reached first. */
 export interface RetryBounds {
@@ -21,9 +21,9 @@ export const EXPLICIT_RETRY_BOUNDS: RetryBounds = { maxAttempts: 20, maxAgeMs: 7
 export function pastBoundsReason(event: SpooledEvent, bounds: RetryBounds, now: number): string | undefined {
   const attempts = event.attempts ?? 0;
   if (attempts >= bounds.maxAttempts) return `bound: not delivered after ${attempts} attempts`;
-  // Lines written before `queuedAt` existed were queued when they were captured.
-  const queuedAt = Date.parse(event.queuedAt ?? event.timestamp);
-  if (now - queuedAt >= bounds.maxAgeMs) {
+  // Lines written before `queuedAt` existed were queued when they were captured; an event with no time never expires.
+  const queuedAt = queuedAtMs(event);
+  if (queuedAt !== undefined && now - queuedAt >= bounds.maxAgeMs) {
     return `expired: not delivered within ${formatAge(bounds.maxAgeMs)} of being queued`;
   }
   return undefined;
