@@ -125,6 +125,8 @@ for (const r of results) {
     `  ${r.node.padEnd(9)} ${r.what.padEnd(28)} ${formatCounts(r).padEnd(28)} ${formatDuration(r.durationMs)}${note}`,
   );
 }
+// Each failure again, beside its run: CI may keep only the end of the log.
+for (const r of results) for (const failure of r.failures ?? []) console.log(`  ${r.node}: FAILED ${failure}`);
 const total = { passed: 0, failed: 0, skipped: 0 };
 for (const r of results) for (const key of Object.keys(total)) total[key] += r[key];
 console.log(`\n${formatCounts(total)}`);

@@ -86,17 +86,64 @@ export function assertCellsPassed(cells: readonly Cell[]): void {
   if (lines.length > 0) throw new Error(`${lines.length} checks failed\n${lines.join('\n')}`);
 }
 
+/** What the body of `runCells` is handed: where it is, for a cell that never ends, and whether it was given up. */
+export interface CellRun {
+  /** Names the step the body is at. Throws once the cell was given up, so an abandoned body stops at its next step. */
+  step(name: string): void;
+  /** Aborted when the cell was given up: nothing more may be started. */
+  readonly signal: AbortSignal;
+}
+
+/** A cell's own deadline: below the test's timeout, so that a stuck cell is reported, and cleaned up, by itself. */
+export interface CellDeadline {
+  ms: number;
+  /** Stops what the stuck body started (processes hold the deployment's data folder, which the next cell needs). */
+  giveUp(): Promise<void>;
+}
+
 /**
  * Runs several cells that share one setup (one web + worker pair serves the web, worker and browser rows);
- * an error thrown by the body fails each cell that has not finished, and every cell is recorded.
+ * an error thrown by the body fails each cell that has not finished, and every cell is recorded. With a deadline,
+ * a body still running after `deadline.ms` fails every cell with the step it was stuck at, and `giveUp` stops what
+ * it started, so that the next cell starts clean instead of failing too (a test timeout alone would leave the
+ * body and its processes running).
  */
-export async function runCells(cells: readonly Cell[], body: () => Promise<void>): Promise<void> {
+export async function runCells(
+  cells: readonly Cell[],
+  body: (run: CellRun) => Promise<void>,
+  deadline?: CellDeadline,
+): Promise<void> {
   const started = performance.now();
+  const controller = new AbortController();
+  let at = 'starting';
+  const run: CellRun = {
+    step(name) {
+      controller.signal.throwIfAborted();
+      at = name;
+    },
+    signal: controller.signal,
+  };
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await body();
+    const finished = body(run);
+    if (!deadline) await finished;
+    else {
+      // The abandoned body ends on its own later (at its next step); its error is no longer anyone's.
+      finished.catch(() => undefined);
+      const expired = new Promise<'expired'>((resolve) => {
+        timer = setTimeout(() => resolve('expired'), deadline.ms);
+      });
+      if ((await Promise.race([finished, expired])) === 'expired') {
+        controller.abort();
+        await deadline.giveUp();
+        throw new Error(`still running after ${Math.round(deadline.ms / 1000)} s, at: ${at}`);
+      }
+    }
   } catch (error) {
     for (const cell of cells)
       cell.checks.push({ name: 'the cell ran to the end', ok: false, detail: firstLines(error) });
+  } finally {
+    clearTimeout(timer);
   }
   for (const cell of cells) saveCell(cell, performance.now() - started);
   assertCellsPassed(cells);

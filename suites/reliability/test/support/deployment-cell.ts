@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type ManagedProcess, waitUntil } from '@elmo/test-support';
 import { expect } from 'vitest';
 import { runBrowserPhase, runChromiumPageViews } from './browser-phase.js';
-import type { Cell } from './cell.js';
+import type { Cell, CellRun } from './cell.js';
 import { recordDelivery } from './cli-cell.js';
 import {
   normalizeLines,
@@ -59,20 +59,29 @@ export async function runDeploymentCell(
   cells: DeploymentCells,
   mode: FaultMode,
   context: DeploymentMatrixContext,
+  run: CellRun,
 ): Promise<void> {
   const { deployment } = context;
+  run.step('starting the sinks');
   const sinks = { web: await startSwitchableSink(mode.sinkMode), worker: await startSwitchableSink(mode.sinkMode) };
   const known = new Set(readLog(deployment.logFile).map((line) => line.uuid));
+  const started = new Set<ManagedProcess>();
+  const own = <P extends ManagedProcess>(process: P): P => {
+    started.add(process);
+    context.running.add(process);
+    return process;
+  };
   try {
     if (mode.id === 'refused' || mode.id === 'stop-in-outage')
       await Promise.all([sinks.web.down(), sinks.worker.down()]);
-    const web = await startDeploymentWeb({ deployment, sinkUrl: sinks.web.url });
-    context.running.add(web);
+    run.step('starting the web app');
+    const web = own(await startDeploymentWeb({ deployment, sinkUrl: sinks.web.url }));
     const webReadyAt = Date.now();
-    const worker = startDeploymentWorker({ deployment, sinkUrl: sinks.worker.url, webUrl: web.url });
-    context.running.add(worker);
+    run.signal.throwIfAborted();
+    const worker = own(startDeploymentWorker({ deployment, sinkUrl: sinks.worker.url, webUrl: web.url }));
     const alive = trackExit(web, worker);
 
+    run.step('the running phase: using the web app while the endpoint fails');
     const phase = await runServerPhase(mode, sinks, web.url, { webReadyAt, workerStartedAt: Date.now() });
     cells.web.check('API answers unchanged while the endpoint fails', () =>
       expect(phase.api).toEqual([201, 201, 200, 200]),
@@ -83,10 +92,12 @@ export async function runDeploymentCell(
         expect(inArrivalOrder(sinks.web.requests(), sinks.worker.requests())).toEqual([]),
       );
     } else {
+      run.step("waiting for the running phase's events at the sinks");
       await cells.web.checkAsync('running-phase events reached the sinks', () => settleServerPhase(mode, sinks));
     }
 
     const webHandle = { url: web.url, alive: () => alive.web };
+    run.step('the browser phase: /ingest while the endpoint fails');
     const checkPageViewsLater = await runBrowserPhase(
       cells.browser,
       mode,
@@ -94,6 +105,7 @@ export async function runDeploymentCell(
       webHandle,
       deployment.deploymentId,
     );
+    run.step('page views from Chromium');
     if (mode.id === 'healthy') await runChromiumPageViews(cells.browser, sinks.web, web.url, deployment.deploymentId);
 
     for (const [cell, up] of [
@@ -102,6 +114,7 @@ export async function runDeploymentCell(
     ] as const) {
       cell.check('the process is still running before SIGTERM', () => expect(up).toBe(true));
     }
+    run.step('stopping web and worker with SIGTERM');
     await applyShutdownFault(mode, sinks);
     // One more request so the web app has usage counts to send at shutdown.
     await fetch(`${web.url}/api/brands`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
@@ -117,8 +130,11 @@ export async function runDeploymentCell(
       checkShutdown(cell, stop, process.output(), context.healthyOutput?.[name]);
     }
     const stoppedWith = readLog(deployment.logFile).filter((line) => !known.has(line.uuid));
-    await restartAfterRecovery(cells, context, sinks, stoppedWith);
+    run.step('restarting the web app against a recovered endpoint');
+    await restartAfterRecovery(cells, context, sinks, stoppedWith, run);
+    run.step('waiting for the page views kept at the stop');
     await checkPageViewsLater?.();
+    run.step('reconciling the local log with the sinks');
 
     const entries = readLog(deployment.logFile).filter((line) => !known.has(line.uuid));
     for (const [name, cell] of [
@@ -131,8 +147,11 @@ export async function runDeploymentCell(
       context.healthyOutput = { web: normalizeLines(web.output()), worker: normalizeLines(worker.output()) };
     }
   } finally {
-    for (const process of context.running) await process.stop('SIGKILL');
-    context.running.clear();
+    // Only this cell's processes: a cell given up at its deadline gets here later, while the next cell runs.
+    for (const process of started) {
+      await process.stop('SIGKILL');
+      context.running.delete(process);
+    }
     await Promise.all([sinks.web.close(), sinks.worker.close()]);
   }
 }
@@ -182,6 +201,7 @@ async function restartAfterRecovery(
   context: DeploymentMatrixContext,
   sinks: { web: SwitchableSink; worker: SwitchableSink },
   stoppedWith: readonly LogLine[],
+  run: CellRun,
 ): Promise<void> {
   const spoolFile = join(context.deployment.dir, 'data', 'telemetry-spool.jsonl');
   const kept = finalLines(stoppedWith).filter((line) => line.status === 'queued');
@@ -189,6 +209,7 @@ async function restartAfterRecovery(
   if (kept.length === 0 && !existsSync(spoolFile)) return;
   for (const sink of Object.values(sinks)) sink.setMode('healthy');
   await Promise.all([sinks.web.up(), sinks.worker.up()]);
+  run.signal.throwIfAborted();
   const web = await startDeploymentWeb({ deployment: context.deployment, sinkUrl: sinks.web.url });
   context.running.add(web);
   try {
