@@ -11,7 +11,13 @@ export {
   type TestDeployment,
   writeDeploymentEnv,
 } from './deployment.js';
-export { type Env, type ManagedProcess, type ProcessExit, startProcess } from './managed-process.js';
+export {
+  type Env,
+  type ManagedProcess,
+  type ProcessExit,
+  startProcess,
+  stopStartedProcesses,
+} from './managed-process.js';
 export { cliDir, ELMO_BIN, NEXT_BIN, WORKER_MAIN, webDir, workerDir, workspaceRoot } from './paths.js';
 export { getFreePort, type LoopbackServer, listenOnLoopback } from './ports.js';
 export { type FoundProcess, findProcesses, killProcesses, processAgeMs, watchLifetimes } from './processes.js';

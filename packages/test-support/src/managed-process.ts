@@ -21,6 +21,43 @@ export interface ManagedProcess {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<ProcessExit>;
 }
 
+// Every process started here that has not exited yet. A test that times out leaves its body running, and a server
+// it was starting answers only later, after the test gave up on it: nothing holds it then. The test runner's
+// process ending must not leave it behind (holding a port, its data folder's lock and memory), so whatever is
+// still running then is killed, and `stopStartedProcesses` stops them earlier on request.
+const running = new Set<ManagedProcess>();
+let exitHooks = false;
+
+function killRunning(): void {
+  for (const started of running) {
+    try {
+      process.kill(started.pid, 'SIGKILL');
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+}
+
+function killRunningAtExit(): void {
+  if (exitHooks) return;
+  exitHooks = true;
+  process.once('exit', killRunning);
+  // Vitest ends its worker processes with SIGTERM, which runs no 'exit' listener: the children are killed, then
+  // the signal is raised again with this listener gone, so the worker ends as it would have.
+  process.once('SIGTERM', () => {
+    killRunning();
+    process.kill(process.pid, 'SIGTERM');
+  });
+}
+
+/**
+ * Stops (SIGKILL) every process this test file started that is still running, also one still starting whose
+ * handle the test never got: for a test that gave up on its body.
+ */
+export async function stopStartedProcesses(): Promise<void> {
+  await Promise.all([...running].map((started) => started.stop('SIGKILL')));
+}
+
 /** Spawns `command` with `args` and exactly `options.env`, capturing its output. */
 export function startProcess(command: string, args: string[], options: { cwd: string; env: Env }): ManagedProcess {
   const child = spawn(command, args, {
@@ -43,8 +80,9 @@ export function startProcess(command: string, args: string[], options: { cwd: st
   let ended = false;
   void exited.then(() => {
     ended = true;
+    running.delete(managed);
   });
-  return {
+  const managed: ManagedProcess = {
     pid,
     child,
     output: () => output,
@@ -68,4 +106,7 @@ export function startProcess(command: string, args: string[], options: { cwd: st
       return result;
     },
   };
+  running.add(managed);
+  killRunningAtExit();
+  return managed;
 }
