@@ -10,12 +10,11 @@
 // temp home, nothing sent) and keeps V8's code cache beside main.js (src/code-cache.ts). Type checking is
 // `pnpm typecheck` (tsc); esbuild only strips the types.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { elmoCatalog } from '@elmo/elmo-telemetry';
 import { cliPaths } from '@elmo/elmo-telemetry/node';
 import { build } from 'esbuild';
 import { ciInfoVariables } from './ci-info-variables.mjs';
@@ -111,33 +110,48 @@ if (bundled.length > 0) {
 }
 
 /**
- * V8's code cache of main.js, made by one `elmo status` with telemetry on (so that the telemetry client and the
- * spool are in it too) in a temp home: consent recorded, notice shown, a key, and a sender started a moment ago,
- * so the event is spooled and no sender starts (nothing leaves the machine; the home is removed after).
+ * V8's code cache of main.js. It holds what the run that made it compiled, so that run is an everyday one: in a temp
+ * home, `elmo init --yes --telemetry` (consent recorded, notice shown, an install id and a deployment), one `elmo
+ * status` (the spool and the local log now hold an event), then the `elmo status` whose compiled code is kept. A
+ * cache made in a home without an install id or a deployment left out the code that reads them, which every later
+ * run then compiled itself. A sender started a moment ago (its stamp) keeps these runs from starting one, and the
+ * key points at the discard port of the loopback: nothing leaves the machine, and the home is removed after.
  */
 function writeCodeCache() {
   const home = mkdtempSync(join(tmpdir(), 'elmo-build-'));
   try {
-    const env = { PATH: process.env.PATH ?? '', HOME: home, LANG: 'C.UTF-8' };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: home,
+      LANG: 'C.UTF-8',
+      ELMO_HOME: join(home, 'deployment'),
+      ELMO_POSTHOG_KEY: 'phc_build',
+      ELMO_POSTHOG_HOST: 'http://127.0.0.1:9',
+    };
     const paths = cliPaths(env, home);
     mkdirSync(paths.stateDir, { recursive: true });
-    mkdirSync(dirname(paths.configFile), { recursive: true });
-    writeFileSync(
-      paths.configFile,
-      JSON.stringify({ telemetryChoice: 'enabled', noticeVersion: elmoCatalog.consentVersion }),
-    );
     writeFileSync(paths.senderStartedFile, `${Date.now()}\n`);
+    const bin = join(root, 'dist', 'bin.js');
+    const elmo = (args) => {
+      const run = spawnSync(process.execPath, [bin, ...args], {
+        env,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      if (run.status !== 0)
+        throw new Error(`elmo ${args.join(' ')} for the code cache exited ${run.status}: ${run.stderr}`);
+    };
+    elmo(['init', '--yes', '--telemetry']);
+    elmo(['status']);
     const main = join(root, 'dist', 'main.js');
     const script = [
-      `process.argv = [process.execPath, ${JSON.stringify(join(root, 'dist', 'bin.js'))}, 'status'];`,
+      `process.argv = [process.execPath, ${JSON.stringify(bin)}, 'status'];`,
       `require(${JSON.stringify(join(root, 'dist', 'code-cache.js'))}).runWithCodeCache(${JSON.stringify(main)}, { writeCacheAtExit: true });`,
     ].join('\n');
-    const run = spawnSync(process.execPath, ['-e', script], {
-      // Port 9 (discard) on the loopback: were a sender started after all, it would reach nothing.
-      env: { ...env, ELMO_POSTHOG_KEY: 'phc_build', ELMO_POSTHOG_HOST: 'http://127.0.0.1:9' },
-      encoding: 'utf8',
-    });
+    const run = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`elmo status for the code cache exited ${run.status}: ${run.stderr}`);
+    // The event of each run waits in the spool: no sender was started for it.
+    if (!existsSync(paths.spoolFile)) throw new Error('the code cache runs recorded no event: check their home');
   } finally {
     rmSync(home, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
+import { createRandom } from '@elmo/test-support';
 import { describe, expect, it } from 'vitest';
 import { prop } from './catalog.js';
-import { sanitizeProperties } from './sanitize.js';
+import { coerceValue, isUuid, sanitizeProperties } from './sanitize.js';
 
 const specs = {
   command: prop.enum(['init', 'start'], 'command'),
@@ -108,5 +109,100 @@ describe('rows properties', () => {
     const { properties } = sanitizeProperties(rowsSpec, { rows: [row] });
     expect(properties.rows).toEqual([{ count: 4 }]);
     expect(Object.getPrototypeOf((properties.rows as object[])[0])).toBe(Object.prototype);
+  });
+});
+
+// sanitize.ts checks these two shapes by hand (a regular expression costs a CLI run its compilation); the patterns
+// stay here as the definition the hand-written checks must agree with on every string.
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const VERSION_PATTERN = /^v?\d{1,6}\.\d{1,6}(?:\.\d{1,6})?(?:-(?:alpha|beta|rc|canary|next|dev|pre)(?:\.\d{1,6})*)?$/;
+
+/** Strings near the shape: valid ones, and each mutated by a replaced, inserted or removed character. */
+function nearMisses(valid: () => string, alphabet: string, random: () => number, count: number): string[] {
+  const pick = (text: string) => text[Math.floor(random() * text.length)] ?? '';
+  const out: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    let text = valid();
+    const edits = Math.floor(random() * 3);
+    for (let e = 0; e < edits; e += 1) {
+      const at = Math.floor(random() * (text.length + 1));
+      const kind = Math.floor(random() * 3);
+      if (kind === 0) text = text.slice(0, at) + pick(alphabet) + text.slice(at + 1);
+      else if (kind === 1) text = text.slice(0, at) + pick(alphabet) + text.slice(at);
+      else text = text.slice(0, at) + text.slice(at + 1);
+    }
+    out.push(text);
+  }
+  return out;
+}
+
+describe('the UUID and version shapes agree with their patterns', () => {
+  const random = createRandom(20261203);
+  const hex = '0123456789abcdefABCDEF';
+  const digits = (max: number) => String(Math.floor(random() * 10 ** (1 + Math.floor(random() * max))));
+
+  it('UUIDs: valid, mutated and odd strings', () => {
+    const uuid = () => {
+      const part = (n: number) => Array.from({ length: n }, () => hex[Math.floor(random() * hex.length)]).join('');
+      // Mostly a valid version and variant, so that the mutations land on both sides of the shape.
+      const version = random() < 0.9 ? String(1 + Math.floor(random() * 8)) : part(1);
+      const variant = random() < 0.9 ? ('89abAB'[Math.floor(random() * 6)] as string) : part(1);
+      return `${part(8)}-${part(4)}-${version}${part(3)}-${variant}${part(3)}-${part(12)}`;
+    };
+    const samples = [
+      ...nearMisses(uuid, `${hex}-gG xz\n`, random, 20_000),
+      '',
+      '00000000-0000-1000-8000-000000000000',
+      '00000000-0000-9000-8000-000000000000',
+      '00000000-0000-4000-c000-000000000000',
+      '00000000-0000-4000-B000-00000000000A',
+      '00000000-0000-4000-8000-000000000000\n',
+    ];
+    let valid = 0;
+    for (const text of samples) {
+      const expected = UUID_PATTERN.test(text);
+      if (expected) valid += 1;
+      expect(isUuid(text), JSON.stringify(text)).toBe(expected);
+      expect(coerceValue(prop.id('an id'), text), JSON.stringify(text)).toBe(expected ? text.toLowerCase() : undefined);
+    }
+    // Both answers are well represented, so agreement means something.
+    expect(valid).toBeGreaterThan(1000);
+    expect(samples.length - valid).toBeGreaterThan(1000);
+  });
+
+  it('versions: valid, mutated and odd strings', () => {
+    const words = ['alpha', 'beta', 'rc', 'canary', 'next', 'dev', 'pre', 'final', 'alphabet', 'pr'];
+    const version = () => {
+      let text = `${random() < 0.3 ? 'v' : ''}${digits(7)}.${digits(7)}`;
+      if (random() < 0.6) text += `.${digits(7)}`;
+      if (random() < 0.4) {
+        text += `-${words[Math.floor(random() * words.length)]}`;
+        while (random() < 0.4) text += `.${digits(7)}`;
+      }
+      return text;
+    };
+    const samples = [
+      ...nearMisses(version, '0123456789.-vrcaphx ', random, 20_000),
+      '',
+      'v',
+      '1.',
+      '.1',
+      '1.2.3.4',
+      '1.2-rc.',
+      '1.2.3-rc.1.22.333',
+      '20.20.2\n',
+      '1234567.1',
+      '123456.123456.123456',
+    ];
+    let valid = 0;
+    for (const text of samples) {
+      const expected = VERSION_PATTERN.test(text);
+      if (expected) valid += 1;
+      expect(coerceValue(prop.version('a version'), text), JSON.stringify(text)).toBe(
+        expected ? text.replace(/^v/, '') : undefined,
+      );
+    }
+    expect(valid).toBeGreaterThan(1000);
+    expect(samples.length - valid).toBeGreaterThan(1000);
   });
 });

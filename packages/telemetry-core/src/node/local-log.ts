@@ -1,6 +1,7 @@
-import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LocalLog, LocalLogStatus, LogEntry } from '../ports.js';
+import { appendText } from './fs-atomic.js';
 import { withFileLockSync } from './lock.js';
 
 /** SPEC §7: the transparency log is bounded; one rotated generation (`<file>.1`) is kept. */
@@ -104,11 +105,11 @@ function appendRotating(path: string, text: string, maxBytes: number, lockTimeou
     );
   }
   try {
-    appendFileSync(path, text, { mode: 0o600 });
+    appendText(path, text);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     mkdirSync(dirname(path), { recursive: true });
-    appendFileSync(path, text, { mode: 0o600 });
+    appendText(path, text);
   }
 }
 

@@ -55,8 +55,8 @@ export function createRandomUuid(fallback: () => string, device = RANDOM_DEVICE)
     const bytes = pool.subarray(offset, offset + 16);
     offset += 16;
     const id = formatUuidV4(bytes);
-    // Each byte of the pool is used once.
-    bytes.fill(0);
+    // Each byte of the pool is used once. A loop, not fill(): Buffer's fill() costs ~0.1 ms on its first call.
+    for (let i = 0; i < 16; i += 1) bytes[i] = 0;
     return id;
   };
 }

@@ -10,11 +10,10 @@ import {
   readSync,
   renameSync,
   statSync,
-  writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
 import type { OutgoingEvent } from '../../envelope.js';
-import { removeFile, writeFileAtomic } from '../fs-atomic.js';
+import { removeFile, writeAll, writeFileAtomic } from '../fs-atomic.js';
 import { withFileLockSync } from '../lock.js';
 
 /** Caps that keep the spool small whatever happens to the network. */
@@ -189,11 +188,6 @@ function readAll(fd: number): Buffer {
     read += n;
   }
   return buffer.subarray(0, read);
-}
-
-function writeAll(fd: number, data: Buffer): void {
-  let written = 0;
-  while (written < data.length) written += writeSync(fd, data, written);
 }
 
 function openCreating(path: string): number {
