@@ -19,7 +19,7 @@ export function usedFlagNames(argv: readonly string[], declared: readonly Declar
       const name = token.slice(2).split('=', 1)[0] ?? '';
       const long = byLong.get(name);
       if (long) used.add(long);
-    } else if (/^-[A-Za-z]+$/.test(token)) {
+    } else if (isShortFlagGroup(token)) {
       for (const letter of token.slice(1)) {
         const long = byShort.get(letter);
         if (long) used.add(long);
@@ -27,4 +27,17 @@ export function usedFlagNames(argv: readonly string[], declared: readonly Declar
     }
   }
   return [...used].sort();
+}
+
+/**
+ * `-x` or a group of them (`-abc`): a hyphen, then ASCII letters only. Checked by hand: a regular expression costs
+ * a CLI run its compilation, and this runs on every recorded command.
+ */
+function isShortFlagGroup(token: string): boolean {
+  if (token.length < 2 || token[0] !== '-') return false;
+  for (let i = 1; i < token.length; i += 1) {
+    const code = token.charCodeAt(i) | 0x20;
+    if (code < 97 || code > 122) return false;
+  }
+  return true;
 }
