@@ -40,10 +40,10 @@ describe('fault matrix: web server, worker, browser via /ingest', () => {
         await runCells(Object.values(cells), (run) => runDeploymentCell(cells, mode, context, run), {
           ms: CELL_DEADLINE_MS,
           // Also a process still starting, which the cell never got a handle on.
-        giveUp: async () => {
-          await stopStartedProcesses();
-          context.running.clear();
-        },
+          giveUp: async () => {
+            await stopStartedProcesses();
+            context.running.clear();
+          },
         });
       },
       CELL_DEADLINE_MS + 15_000,
