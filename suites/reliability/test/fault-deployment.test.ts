@@ -12,19 +12,13 @@ import { FAULT_MODES } from './support/modes.js';
 // stuck at. Its processes are stopped then, so that the next cells (same data folder) still run.
 const CELL_DEADLINE_MS = 80_000;
 
-async function stopAll(context: DeploymentMatrixContext): Promise<void> {
-  for (const process of context.running) await process.stop('SIGKILL');
-  context.running.clear();
-}
-
 describe('fault matrix: web server, worker, browser via /ingest', () => {
   const context = {} as DeploymentMatrixContext;
   beforeAll(() => {
     context.deployment = createDeployment();
-    context.running = new Set();
   });
   afterAll(async () => {
-    await stopAll(context);
+    await stopStartedProcesses();
     context.deployment?.remove();
   });
 
@@ -40,10 +34,7 @@ describe('fault matrix: web server, worker, browser via /ingest', () => {
         await runCells(Object.values(cells), (run) => runDeploymentCell(cells, mode, context, run), {
           ms: CELL_DEADLINE_MS,
           // Also a process still starting, which the cell never got a handle on.
-          giveUp: async () => {
-            await stopStartedProcesses();
-            context.running.clear();
-          },
+          giveUp: stopStartedProcesses,
         });
       },
       CELL_DEADLINE_MS + 15_000,

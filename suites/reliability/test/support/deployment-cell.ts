@@ -35,8 +35,6 @@ export const SHUTDOWN_BUDGET_MS = 3000;
 /** State shared by the cells of one run: the deployment folder (one PGlite data folder) and healthy output. */
 export interface DeploymentMatrixContext {
   deployment: TestDeployment;
-  /** Processes to kill by PID if a cell ends early. */
-  running: Set<ManagedProcess>;
   /** Normalized output lines of the healthy cell, the baseline of "output unchanged". */
   healthyOutput?: { web: string[]; worker: string[] };
 }
@@ -65,10 +63,10 @@ export async function runDeploymentCell(
   run.step('starting the sinks');
   const sinks = { web: await startSwitchableSink(mode.sinkMode), worker: await startSwitchableSink(mode.sinkMode) };
   const known = new Set(readLog(deployment.logFile).map((line) => line.uuid));
+  // This cell's processes, for its `finally` (a cell given up at its deadline is stopped by stopStartedProcesses).
   const started = new Set<ManagedProcess>();
   const own = <P extends ManagedProcess>(process: P): P => {
     started.add(process);
-    context.running.add(process);
     return process;
   };
   try {
@@ -120,8 +118,6 @@ export async function runDeploymentCell(
     await fetch(`${web.url}/api/brands`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
     const sigtermAt = Date.now();
     const [webStop, workerStop] = await Promise.all([stopMeasured(web), stopMeasured(worker)]);
-    context.running.delete(web);
-    context.running.delete(worker);
 
     for (const [name, cell, stop, process] of [
       ['web', cells.web, webStop, web],
@@ -148,10 +144,7 @@ export async function runDeploymentCell(
     }
   } finally {
     // Only this cell's processes: a cell given up at its deadline gets here later, while the next cell runs.
-    for (const process of started) {
-      await process.stop('SIGKILL');
-      context.running.delete(process);
-    }
+    for (const process of started) await process.stop('SIGKILL');
     await Promise.all([sinks.web.close(), sinks.worker.close()]);
   }
 }
@@ -211,7 +204,6 @@ async function restartAfterRecovery(
   await Promise.all([sinks.web.up(), sinks.worker.up()]);
   run.signal.throwIfAborted();
   const web = await startDeploymentWeb({ deployment: context.deployment, sinkUrl: sinks.web.url });
-  context.running.add(web);
   try {
     await cells.web.checkAsync('after a restart, every event kept at the stop arrived', () =>
       waitUntil(
@@ -226,7 +218,6 @@ async function restartAfterRecovery(
     cells.web.check('the spool is empty after the restart', () => expect(existsSync(spoolFile)).toBe(false));
   } finally {
     await stopMeasured(web);
-    context.running.delete(web);
   }
 }
 
