@@ -1,8 +1,8 @@
 import type { EventSpec, PropertyKind, PropertySpec } from './catalog.js';
 
 // The two shapes below are checked by hand rather than by regular expressions. V8 compiles a regular expression on
-// its first use and again, to machine code, on its second: the UUID and version patterns took ~0.4 ms of every CLI
-// run that records an event (measured here), more than building the event. sanitize.test.ts holds each pattern
+// its first use and again, to machine code, on its second: the UUID and version patterns took ~0.5 ms of every CLI
+// run that records an event (measured here). sanitize.test.ts holds each pattern
 // and checks these functions against it on generated strings.
 
 const CODE_0 = 48;
