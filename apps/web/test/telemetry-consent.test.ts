@@ -183,7 +183,9 @@ describe('consent in a running deployment', () => {
     expect(stopped.map((e) => e.properties.component).sort()).toEqual(['web', 'worker']);
 
     const hanging = await deployment();
-    await pause(1000);
+    // Both announce their start only after installing their SIGTERM handlers: a fixed pause raced with that on a
+    // loaded machine (the signal then ended the process itself, exit code null).
+    await sink.waitForEvents((e) => e.event === 'deployment_started', { count: 4, timeoutMs: 15_000 });
     sink.setMode('hang');
     await fetch(`${hanging.web.url}/api/brands`, {
       method: 'POST',
