@@ -22,7 +22,7 @@ export function createCliClient(options: CliClientOptions): Telemetry<ElmoCatalo
   const explicitPaths = explicitSpoolPaths(paths);
   const sender =
     options.sender ??
-    (options.hasDestination
+    (options.hasDestination()
       ? createRoutedSpoolSender(elmoCatalog, {
           tracked: openSpool(paths.spoolFile),
           explicit: openSpool(explicitPaths.spoolFile),

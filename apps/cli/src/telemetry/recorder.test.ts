@@ -37,7 +37,7 @@ describe('the CLI recorder of tracked events', () => {
         identityAsked += 1;
         return '6f1c7c9e-3f7e-4e0b-9f3a-1d2b3c4d5e6f';
       },
-      hasDestination: true,
+      hasDestination: () => true,
       preview: false,
       sessionId: randomUUID(),
       logger: { trace() {} },
@@ -85,7 +85,7 @@ describe('the CLI recorder of tracked events', () => {
   });
 
   it('keeps events in the local log only when no destination is configured', async () => {
-    const { recorder, paths, log } = setup({ hasDestination: false });
+    const { recorder, paths, log } = setup({ hasDestination: () => false });
     recorder.track('cli_command', COMMAND, Date.now(), ON);
     await recorder.finish(true);
     expect(openSpool(paths.spoolFile).read()).toEqual([]);

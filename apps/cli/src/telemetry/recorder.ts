@@ -19,8 +19,11 @@ export interface CliRecorderOptions {
   deps: Pick<CliDeps, 'productVersion' | 'uuid' | 'stderr' | 'now'>;
   paths: CliPaths;
   identity: () => string | undefined;
-  /** A key is configured: events are spooled for the detached sender, else only kept in the local log. */
-  hasDestination: boolean;
+  /**
+   * A key is configured: events are spooled for the detached sender, else only kept in the local log. Asked when
+   * the events are handed over (the session answers it from the consent question it asks at exit).
+   */
+  hasDestination: () => boolean;
   preview: boolean;
   /** This run's `session_id`, shared with its explicit submissions; undefined with an ephemeral identity. */
   sessionId: string | undefined;
@@ -69,7 +72,7 @@ export function createCliRecorder(options: CliRecorderOptions): CliRecorder {
 
   const sender = (): Sender => {
     if (options.sender) return options.sender;
-    if (!options.hasDestination) return createLocalOnlySender();
+    if (!options.hasDestination()) return createLocalOnlySender();
     const spool = openSpool(options.paths.spoolFile);
     return { delivery: 'spooled', send: async (events) => spool.append(events) };
   };

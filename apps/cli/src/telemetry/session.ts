@@ -18,7 +18,7 @@ import {
 import { deploymentDirFor, isUnusable } from '../deployment/deployment.js';
 import type { CliDeps } from '../deps.js';
 import { describeFileProblem } from '../file-problem.js';
-import { cliConsent, snapshotOf } from './consent-snapshot.js';
+import { type ConsentSnapshot, cliConsent, snapshotOf } from './consent-snapshot.js';
 import type { CliRecorder } from './recorder.js';
 import { explicitSpoolPaths } from './spool-routes.js';
 
@@ -99,14 +99,13 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
     }
   };
 
+  // The deployment's `.env` as consent read it (checked with a stat, read again only if it changed), so a run that
+  // tracks reads it once, not once for consent and once more for the destination.
+  const destinationIn = ({ deploymentEnv }: ConsentSnapshot) => ({
+    value: resolveDestination(deps.env, deploymentEnv.status === 'ok' ? deploymentEnv.values : {}),
+  });
   const destination = () => {
-    if (!resolvedDestination) {
-      // The deployment's `.env` as consent reads it: checked with a stat, read again only if it changed, so a
-      // run that tracks reads it once, not once for consent and once more for the destination.
-      const { deploymentEnv } = snapshot();
-      const values = deploymentEnv.status === 'ok' ? deploymentEnv.values : {};
-      resolvedDestination = { value: resolveDestination(deps.env, values) };
-    }
+    resolvedDestination ??= destinationIn(snapshot());
     return resolvedDestination.value;
   };
 
@@ -127,7 +126,7 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
     paths,
     consent,
     identity,
-    hasDestination: destination() !== undefined,
+    hasDestination: () => destination() !== undefined,
     preview,
     sessionId: runSessionId(),
     logger,
@@ -229,8 +228,11 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
       if (!asked) return;
       try {
         await Promise.all(pending);
-        // Asked once more: a withdrawal made during this run holds back what it tracked, and the senders.
-        const { enabled } = consent();
+        // Asked once more: a withdrawal made during this run holds back what it tracked, and the senders. The same
+        // question names the destination, unless the run already asked for it.
+        const atExit = snapshot();
+        const { enabled } = atExit.decision;
+        resolvedDestination ??= destinationIn(atExit);
         // Appends to the spools and writes the local log; nothing here touches the network.
         if (recorder) await (await recorder).finish(enabled);
         if (client) await (await client).shutdown();
