@@ -1,3 +1,5 @@
+import { createRandom } from '@elmo/test-support';
+
 // Small statistics helpers for side-by-side benchmarks.
 
 /** The median of a list of numbers. */
@@ -37,25 +39,13 @@ export function ms(value) {
   return value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`;
 }
 
-/** A small seeded generator (mulberry32): the same samples give the same interval in every report. */
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A 95 % interval for the median of `values` (percentile bootstrap: the median of 2,000 resamples drawn with
  * replacement, seeded). It says how far the median could land on another run of the same size on this machine:
  * when it straddles a budget, that run cannot tell a pass from a miss.
  */
 export function medianInterval(values, resamples = 2000) {
-  const random = seededRandom(values.length);
+  const random = createRandom(values.length);
   const medians = [];
   for (let r = 0; r < resamples; r += 1) {
     medians.push(median(values.map(() => values[Math.floor(random() * values.length)])));
