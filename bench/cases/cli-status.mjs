@@ -92,8 +92,9 @@ const WHAT_WOULD_CLOSE_IT =
   'Already done: the spool is appended without a lock, in one O_APPEND write (rewritten only when a bound is ' +
   'crossed), the local log takes its lock only to rotate, lock and temp files are removed with unlink, the sender ' +
   'runs at a lower priority and is started at most once a minute unless 20 events no sender tried yet wait or one ' +
-  'of them has waited a minute (SPEC §7; events kept after a failed attempt wait for the next minute), its entry ' +
-  'is resolved only when one starts, and within a run a consent file is read again only when its stat changed. ' +
+  'of them has waited a minute (SPEC §7; events kept after a failed attempt wait for the next minute), a run that ' +
+  'starts none decides so before it loads the launcher or builds its configuration, the entry is resolved only ' +
+  'when one starts, and within a run a consent file is read again only when its stat changed. ' +
   "Tracked events go through a one-shot recorder (the core's event builder, then one append and one log write: no " +
   "queue, timers or consent watcher), ids come from the kernel's random device, and neither node:crypto nor " +
   'node:child_process is loaded unless a sender starts, ci-info runs only when a variable it reads is set, and the ' +
@@ -106,10 +107,10 @@ const WHAT_WOULD_CLOSE_IT =
   "running code for the first time in a short process, Node's own included (a process's first fs.writeSync took " +
   '~0.25 ms here, its second ~0.01 ms, whatever it wrote to); removing one piece moves some of its cost to the next ' +
   'one that calls the same functions. Timed inside the process (medians of 40 runs per side, instrumented, four ' +
-  "times), an on run spent 2.2 – 2.8 ms more on telemetry than an off run: tracking (consent and the event's " +
-  'properties) ~0.25 ms more, creating the recorder (its code, the first random id, the event builder, the local ' +
-  'log) ~0.4 ms, building the event ~0.35 ms, the question at exit ~0.05 ms more, the append with its local log line ' +
-  '0.8 – 1.0 ms and the sender check ~0.45 ms more.';
+  'times, before the session decided the throttle itself), an on run spent 2.2 – 2.8 ms more on telemetry than an ' +
+  "off run: tracking (consent and the event's properties) ~0.25 ms more, creating the recorder (its code, the " +
+  'first random id, the event builder, the local log) ~0.4 ms, building the event ~0.35 ms, the question at exit ' +
+  '~0.05 ms more, the append with its local log line 0.8 – 1.0 ms and the sender check ~0.45 ms more.';
 
 function describe(values) {
   const [low, high] = spread(values);

@@ -4,8 +4,8 @@ import { type CliPaths, type Destination, ELMO_CONSENT_NAMES } from '@elmo/elmo-
 import {
   type ConsentResolver,
   consentEnv,
-  DEFAULT_SENDER_BATCH_EVENTS,
   EXPLICIT_RETRY_BOUNDS,
+  type SenderThrottle,
   startDetachedSender,
 } from '@elmo/telemetry-core/node';
 import type { Env } from '../deps.js';
@@ -28,18 +28,21 @@ export interface StartSendersOptions {
   paths: CliPaths;
   destination: Destination;
   resolver: ConsentResolver;
-  enabled: boolean;
+  /** Start the tracked events' sender: consent is on and the session found one due under `throttle`. */
+  tracked: boolean;
+  /** No second sender for tracked events within its interval, unless a batch or a minute-old event waits (SPEC §7). */
+  throttle: SenderThrottle;
   capMs: number;
-  /** No second sender for tracked events within this long, unless a batch or a minute-old event waits (SPEC §7). */
-  intervalMs: number;
   trace: boolean;
+  /** The clock the session's throttle decision used. */
+  now: () => number;
 }
 
 /**
- * Starts a detached sender for each spool that has events: the telemetry spool only while consent is on and a
- * sender is due (none started in the last `intervalMs`, 20 events waiting, or one queued `intervalMs` ago), the
- * explicit submissions' spool at once and whatever the consent (SPEC §6, §7). Loaded only when there is something
- * to send.
+ * Starts a detached sender for each spool that has events: the telemetry spool when `tracked` says so (consent is
+ * on and a sender is due: none started within the throttle's interval, 20 events waiting, or one queued that long
+ * ago; the launcher asks the throttle again, so that it stays the one place that records a start), the explicit
+ * submissions' spool at once and whatever the consent (SPEC §6, §7). Loaded only when a sender may start.
  */
 export function startCliSenders(options: StartSendersOptions): void {
   const { env, paths, destination, resolver } = options;
@@ -48,7 +51,7 @@ export function startCliSenders(options: StartSendersOptions): void {
   const entry = senderEntry;
   const common = { host: destination.host, apiKey: destination.apiKey, capMs: options.capMs };
   // Disabled: tracked events already spooled stay put and no sender starts for them (SPEC §3 "inert").
-  if (options.enabled) {
+  if (options.tracked) {
     startDetachedSender(
       {
         ...common,
@@ -64,13 +67,7 @@ export function startCliSenders(options: StartSendersOptions): void {
       },
       entry,
       env,
-      {
-        throttle: {
-          intervalMs: options.intervalMs,
-          batchEvents: DEFAULT_SENDER_BATCH_EVENTS,
-          stampFile: paths.senderStartedFile,
-        },
-      },
+      { throttle: options.throttle, now: options.now },
     );
   }
   // An explicit submission is sent whatever the consent, and logged like every event that leaves (SPEC §7).

@@ -10,10 +10,13 @@ import {
 import type { ConsentVerdict, PropsOf, Sender, Telemetry, TrackedName } from '@elmo/telemetry-core';
 import {
   createTraceLogger,
+  DEFAULT_SENDER_BATCH_EVENTS,
   ensureInstallId,
   isNoticeDue,
+  isSpoolSenderDue,
   openSpool,
   recordNoticeShown,
+  type SenderThrottle,
 } from '@elmo/telemetry-core/node';
 import { deploymentDirFor, isUnusable } from '../deployment/deployment.js';
 import type { CliDeps } from '../deps.js';
@@ -158,19 +161,27 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
   const startSenders = async (enabled: boolean) => {
     const target = destination();
     if (!target || options.sender || preview) return;
-    // Nothing to send: the launcher is not loaded (it would find both spools empty and start nothing).
-    const waiting = (spoolFile: string) => !openSpool(spoolFile).isEmpty();
-    if (!(enabled && waiting(paths.spoolFile)) && !waiting(explicitPaths.spoolFile)) return;
+    // Most runs start no sender (SPEC §7: at most one a minute unless events wait): that is decided here, so that
+    // the launcher is loaded and its configuration built only by a run that starts one. Tracked events only while
+    // consent is on; an explicit submission whatever the consent, and never throttled (SPEC §6).
+    const throttle: SenderThrottle = {
+      intervalMs: deps.senderIntervalMs,
+      batchEvents: DEFAULT_SENDER_BATCH_EVENTS,
+      stampFile: paths.senderStartedFile,
+    };
+    const trackedDue = enabled && isSpoolSenderDue(openSpool(paths.spoolFile), throttle, deps.now());
+    if (!trackedDue && openSpool(explicitPaths.spoolFile).isEmpty()) return;
     const { startCliSenders } = await import('./senders.js');
     startCliSenders({
       env: deps.env,
       paths,
       destination: target,
       resolver,
-      enabled,
+      tracked: trackedDue,
+      throttle,
       capMs: deps.senderCapMs,
-      intervalMs: deps.senderIntervalMs,
       trace: isTraceMode(deps.env),
+      now: deps.now,
     });
   };
 

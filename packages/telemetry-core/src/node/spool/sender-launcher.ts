@@ -9,13 +9,7 @@ import { readLivePid } from '../pid-file.js';
 import { createRandomUuid } from '../random-uuid.js';
 import { openSpool } from './disk-spool.js';
 import { dropPastBounds, type RetryBounds } from './retry-bounds.js';
-import {
-  isSenderDue,
-  readSenderStamp,
-  type SenderThrottle,
-  spoolTriedFile,
-  writeSenderStamp,
-} from './sender-throttle.js';
+import { isSpoolSenderDue, type SenderThrottle, writeSenderStamp } from './sender-throttle.js';
 
 /**
  * Everything the detached sender needs, handed over in a 0600 file that it reads and deletes (never argv, which
@@ -114,17 +108,7 @@ export function startDetachedSender(
   if (spool.isEmpty()) return undefined;
   const { throttle } = options;
   // The throttle first: it decides most runs (no sender due), with no pid file to read.
-  if (throttle) {
-    const due = isSenderDue({
-      queuedTimes: spool.queuedTimes(),
-      lastStartAt: readSenderStamp(throttle.stampFile),
-      triedAt: readSenderStamp(spoolTriedFile(config.spoolPath)),
-      now: now(),
-      intervalMs: throttle.intervalMs,
-      batchEvents: throttle.batchEvents,
-    });
-    if (!due) return undefined;
-  }
+  if (throttle && !isSpoolSenderDue(spool, throttle, now())) return undefined;
   // A running sender drops what is past the bounds itself, and may be making an event's last attempt right now.
   if (readLivePid(config.pidFile) !== undefined) return undefined;
   if (config.bounds) {

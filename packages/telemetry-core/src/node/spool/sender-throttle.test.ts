@@ -8,8 +8,10 @@ import {
   DEFAULT_SENDER_BATCH_EVENTS,
   DEFAULT_SENDER_INTERVAL_MS,
   isSenderDue,
+  isSpoolSenderDue,
   readSenderStamp,
   type SenderThrottle,
+  spoolTriedFile,
   writeSenderStamp,
 } from './sender-throttle.js';
 
@@ -114,6 +116,31 @@ describe('the sender stamp file', () => {
     expect(readSenderStamp(file)).toBe(T0);
     writeFileSync(file, 'not a time\n');
     expect(readSenderStamp(file)).toBeUndefined();
+  });
+});
+
+describe('isSpoolSenderDue', () => {
+  const temp = useTempDir();
+
+  it("answers from the spool's queued times, the last start and the sender's last pass", () => {
+    const spoolPath = join(temp.path, 'spool.jsonl');
+    const throttle: SenderThrottle = {
+      intervalMs: MINUTE,
+      batchEvents: DEFAULT_SENDER_BATCH_EVENTS,
+      stampFile: join(temp.path, 'sender.started'),
+    };
+    const spool = openSpool(spoolPath, undefined, { now: () => T0 });
+    expect(isSpoolSenderDue(spool, throttle, T0)).toBe(false);
+    spool.append(queued(DEFAULT_SENDER_BATCH_EVENTS, T0));
+    expect(isSpoolSenderDue(spool, throttle, T0)).toBe(true);
+    writeSenderStamp(throttle.stampFile, T0);
+    // A batch that no sender tried yet: due at once, however recent the start.
+    expect(isSpoolSenderDue(spool, throttle, T0 + 1000)).toBe(true);
+    // The sender began its pass after they were queued (and kept them: the endpoint failed): due a minute after
+    // the start, not before.
+    writeSenderStamp(spoolTriedFile(spoolPath), T0 + 1);
+    expect(isSpoolSenderDue(spool, throttle, T0 + 1000)).toBe(false);
+    expect(isSpoolSenderDue(spool, throttle, T0 + MINUTE)).toBe(true);
   });
 });
 

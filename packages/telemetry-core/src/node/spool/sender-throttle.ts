@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../fs-atomic.js';
+import type { Spool } from './disk-spool.js';
 
 // SPEC §7 lets a CLI start its detached sender less often than every run, so that an everyday command does not pay
 // for a process start: one is started when none started for a while, when a batch is waiting, or when an event has
@@ -52,6 +53,21 @@ export function isSenderDue(input: SenderDueInput): boolean {
   const untried = queuedTimes.filter((at) => at === undefined || tried === undefined || at >= tried);
   if (untried.length >= input.batchEvents) return true;
   return untried.some((at) => at === undefined || now - at >= intervalMs);
+}
+
+/**
+ * Whether a sender is due for `spool` under `throttle` at `now` (`isSenderDue`, from the spool's queued times, the
+ * last start and the sender's last pass). A run can ask it before it loads or builds anything that a start needs.
+ */
+export function isSpoolSenderDue(spool: Pick<Spool, 'path' | 'queuedTimes'>, throttle: SenderThrottle, now: number) {
+  return isSenderDue({
+    queuedTimes: spool.queuedTimes(),
+    lastStartAt: readSenderStamp(throttle.stampFile),
+    triedAt: readSenderStamp(spoolTriedFile(spool.path)),
+    now,
+    intervalMs: throttle.intervalMs,
+    batchEvents: throttle.batchEvents,
+  });
 }
 
 /** Where the detached sender records when it last began a delivery pass over the spool at `spoolPath`. */
