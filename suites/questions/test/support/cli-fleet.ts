@@ -125,14 +125,15 @@ async function interruptedInit(ledger: Ledger, install: Install, step: 'database
 
 /**
  * Waits until the install's spool is delivered. An event spooled while the previous sender was finishing waits for
- * the next run (SPEC §7 allows it); an untracked `elmo telemetry status` is that next run. Not in the ledger.
+ * the next tracked run (SPEC §7 allows it; a run that tracks nothing, such as `elmo telemetry status`, starts no
+ * sender), so one more `elmo st` is run then, recorded in the ledger like every run.
  */
-async function drain(install: Install): Promise<void> {
+async function drain(ledger: Ledger, install: Install): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     await install.home.waitForSenders(20_000);
     if (install.off || install.home.spoolEvents() === 0) return;
     if (attempt === 3) throw new Error(`${install.name}: ${install.home.spoolEvents()} events stay in the spool`);
-    await runNode(install.bin, ['telemetry', 'status'], { env: install.home.env(), timeoutMs: 20_000 });
+    await elmo(ledger, install, ['st']);
   }
 }
 
@@ -223,6 +224,9 @@ export async function runCliFleet(
           status: 'failure',
           errorCode: 'no_deployment',
         });
+        // What dee ran before opting out is sent first: an event spooled while the previous run's sender was
+        // finishing waits for the next tracked run (SPEC §7), and dee's next run is the opt-out, which sends nothing.
+        await drain(ledger, dee);
         // `--forget` forgets both ids this person has: the install id and their deployment's DEPLOYMENT_ID.
         const installId = dee.home.readConfig()?.installId;
         const deploymentId = /^DEPLOYMENT_ID=(.+)$/m.exec(readFileSync(dee.home.envFile, 'utf8'))?.[1]?.trim();
@@ -237,7 +241,7 @@ export async function runCliFleet(
       interruptedInit(ledger, fay, 'providers'),
       interruptedInit(ledger, gus, 'newsletter'),
     ]);
-    await Promise.all(installs.map((each) => drain(each)));
+    await Promise.all(installs.map((each) => drain(ledger, each)));
   } catch (error) {
     await cleanup();
     throw error;
