@@ -16,7 +16,8 @@ import { BURST, EVENTS } from '../lib/track-delivery.mjs';
 
 const CHILD = fileURLToPath(new URL('./track-side-child.mjs', import.meta.url));
 // Each pair takes ~3 s. With 7 pairs the median ratio came out at 0.86 and 0.90 in two runs while other work shared
-// the cores (1.01 – 1.02 otherwise, against a budget of ≥ 0.9): 11 steady it at ~12 s more.
+// the cores (0.97 – 1.02 otherwise, against a budget of ≥ 0.9); 11 pairs (~8 s more) narrow that, though one run
+// of 11 still came out at 0.89.
 const PAIRS = 11;
 const run = promisify(execFile);
 
