@@ -73,6 +73,44 @@ describe('the detached sender for tracked events starts at most once a minute un
     expect(lastStart(home)).toBeGreaterThan(started);
   });
 
+  // SPEC §7 bounds the wait by "the first CLI run" a minute later, whatever it runs: one that tracks nothing starts
+  // the sender too.
+  it.each([['telemetry', 'status'], ['--help']])(
+    'an untracked run a minute later (`elmo %s`) sends the waiting event',
+    async (...args) => {
+      const { sink, home } = e2e;
+      const { started, waiting } = await twoRuns(home);
+      writeFileSync(home.senderStartedFile, `${started - MINUTE_MS}\n`);
+      const run = await home.run(args);
+      expect(run.code).toBe(0);
+      const events = await sink.waitForEvents(2);
+      await home.waitForSenders();
+      expect(events.map((e) => e.uuid)).toEqual(expect.arrayContaining([waiting[0]?.uuid]));
+      expect(sink.events, 'the untracked run itself sent nothing of its own').toHaveLength(2);
+      expect(spooled(home)).toEqual([]);
+      expect(lastStart(home)).toBeGreaterThan(started);
+    },
+  );
+
+  it('an untracked run sends nothing while the first-run notice is due or telemetry is off', async () => {
+    const { sink, home } = e2e;
+    const { started } = await twoRuns(home);
+    writeFileSync(home.senderStartedFile, `${started - MINUTE_MS}\n`);
+    // A new notice version: nothing may leave before it was shown, and `telemetry status` does not show it.
+    home.writeConfig({ noticeVersion: elmoCatalog.consentVersion - 1 });
+    expect((await home.run(['telemetry', 'status'])).code).toBe(0);
+    expect(home.senders(), 'none while the notice is due').toEqual([]);
+    // Off for these runs (the variable), the notice shown: nothing is sent either.
+    home.writeConfig({ noticeVersion: elmoCatalog.consentVersion });
+    for (const args of [['telemetry', 'status'], ['--help']]) {
+      expect((await home.run(args, { extraEnv: { DO_NOT_TRACK: '1' } })).code).toBe(0);
+    }
+    expect(home.senders()).toEqual([]);
+    expect(lastStart(home)).toBe(started - MINUTE_MS);
+    expect(spooled(home)).toHaveLength(1);
+    expect(sink.events).toHaveLength(1);
+  });
+
   it('20 spooled events start a sender at once', async () => {
     const { sink, home } = e2e;
     const { waiting } = await twoRuns(home);

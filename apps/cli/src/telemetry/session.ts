@@ -51,7 +51,10 @@ export interface CliSession {
   showNoticeIfDue(): boolean;
   /** One warning line per unusable user config or deployment `.env`, once per run. */
   warnUnreadableFiles(): void;
-  /** Spools what was queued and starts the detached sender when there is something to send. Never throws. */
+  /**
+   * Spools what was queued and starts the detached sender when there is something to send, in every run, tracked or
+   * not (SPEC §7). Never throws.
+   */
   finish(): Promise<void>;
 }
 
@@ -112,8 +115,8 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
     return resolvedDestination.value;
   };
 
-  // A track or submission was asked for in this run: finish() then looks at the spools even when consent kept the
-  // recorder unloaded (an explicit submission spooled earlier is sent whatever the consent).
+  // A track or submission was asked for in this run: finish() then records it and asks consent at exit whatever the
+  // spools hold now (its own event may be on its way to one). A run that asked for neither only looks at the spools.
   let asked = false;
   const pending: Promise<void>[] = [];
   // Telemetry never fails a command: a module that cannot be loaded only shows in trace mode.
@@ -236,7 +239,10 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
       }
     },
     async finish() {
-      if (!asked) return;
+      // A run that tracked nothing (`elmo telemetry …`, `--help`) still starts a sender when one is due, so that no
+      // event waits longer than until the first run a minute after it was recorded, whatever that run is (SPEC §7).
+      // With both spools empty, as on most such runs, it reads nothing more.
+      if (!asked && openSpool(paths.spoolFile).isEmpty() && openSpool(explicitPaths.spoolFile).isEmpty()) return;
       try {
         await Promise.all(pending);
         // Asked once more: a withdrawal made during this run holds back what it tracked, and the senders. The same
@@ -247,7 +253,9 @@ export function createCliSession(deps: CliDeps, options: CliSessionOptions = {})
         // Appends to the spools and writes the local log; nothing here touches the network.
         if (recorder) await (await recorder).finish(enabled);
         if (client) await (await client).shutdown();
-        await startSenders(enabled);
+        // Nothing is sent before the first-run notice was shown: a run that showed it is already held (so not
+        // enabled), but an untracked one, or one that failed, leaves it due.
+        await startSenders(enabled && !isNoticeDue(atExit.config, atExit.decision, ELMO_NOTICE));
       } catch (error) {
         logger.trace('telemetry: finishing failed', { error: String(error) });
       }
