@@ -122,7 +122,7 @@ describe('spool', () => {
     expect(spool.queuedTimes()).toEqual([T_QUEUED, T_QUEUED]);
   });
 
-  it('queuedTimes() agrees with read() over 200 generated spools of new, old, odd and broken lines', () => {
+  it('queuedTimes() and its newest k agree with read() over 200 generated spools of new, old, odd and broken lines', () => {
     const random = createRandom(14);
     const time = () => T_QUEUED + Math.floor(random() * 1e9);
     const iso = () => new Date(time()).toISOString();
@@ -132,6 +132,9 @@ describe('spool', () => {
       // Written before queuedAt came first, or before it existed (the timestamp stands in).
       () => JSON.stringify({ ...event(Math.floor(random() * 1e6)), queuedAt: iso() }),
       () => JSON.stringify({ ...event(Math.floor(random() * 1e6)), timestamp: iso() }),
+      // Characters of more than one byte, before and after the time.
+      () => JSON.stringify({ queuedAt: iso(), ...event(4), properties: { note: 'café ☕' } }),
+      () => JSON.stringify({ note: 'ü☕', ...event(5), queuedAt: iso() }),
       // A time that is none, a prefix with a longer time, whitespace, no event at all, not JSON.
       () => JSON.stringify({ queuedAt: 'soon', ...event(1) }),
       () => JSON.stringify({ queuedAt: `+0${iso()}`, ...event(2) }),
@@ -146,8 +149,31 @@ describe('spool', () => {
       const text = Array.from({ length: count }, () => (lines[Math.floor(random() * lines.length)] as () => string)());
       writeFileSync(path, text.join('\n') + (random() < 0.5 ? '\n' : ''));
       const spool = openSpool(path);
-      expect(spool.queuedTimes(), text.join('\n')).toEqual(spool.read().map(queuedAtMs));
+      const all = spool.read().map(queuedAtMs);
+      expect(spool.queuedTimes(), text.join('\n')).toEqual(all);
+      // The newest k, read from the end of the file.
+      for (let k = 0; k <= all.length + 1; k += 1) {
+        expect(spool.queuedTimes(k), `${k} of\n${text.join('\n')}`).toEqual(k === 0 ? [] : all.slice(-k));
+      }
     }
+  });
+
+  it('queuedTimes(k) reads back as far as the newest k need, through lines longer than the piece it reads first', () => {
+    const random = createRandom(15);
+    const path = join(temp.path, 'long-lines.jsonl');
+    // 40 events of 0.1 to 40 KB each (the first piece read is 16 KB), queued a millisecond apart.
+    const text = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({
+        queuedAt: new Date(T_QUEUED + i).toISOString(),
+        ...event(i),
+        properties: { note: 'ü'.repeat(Math.floor(random() * 20_000)) },
+      }),
+    );
+    writeFileSync(path, `${text.join('\n')}\n`);
+    const spool = openSpool(path);
+    const all = spool.read().map(queuedAtMs);
+    expect(all).toHaveLength(40);
+    for (const k of [1, 2, 5, 20, 39, 40, 41]) expect(spool.queuedTimes(k), String(k)).toEqual(all.slice(-k));
   });
 
   it('queuedTimes() counts a line that only begins like an event, torn or not (a sender may start early, never late)', () => {

@@ -77,22 +77,50 @@ const QUEUED_AT_PREFIX = '{"queuedAt":"';
 // `new Date().toISOString()`: YYYY-MM-DDTHH:mm:ss.sssZ.
 const ISO_TIME_LENGTH = 24;
 const QUOTE = 34;
+// The end of the spool read first; ~20 events of a CLI run fit in it (a bigger piece is read when they do not).
+const TAIL_BYTES = 16 * 1024;
 
-function queuedTimesOf(text: string): (number | undefined)[] {
-  const times: (number | undefined)[] = [];
-  for (let start = 0; start < text.length; ) {
-    const newline = text.indexOf('\n', start);
-    const end = newline === -1 ? text.length : newline;
-    const timeEnd = start + QUEUED_AT_PREFIX.length + ISO_TIME_LENGTH;
-    if (timeEnd < end && text.startsWith(QUEUED_AT_PREFIX, start) && text.charCodeAt(timeEnd) === QUOTE) {
-      const at = Date.parse(text.slice(start + QUEUED_AT_PREFIX.length, timeEnd));
-      times.push(Number.isFinite(at) ? at : undefined);
-    } else if (end > start) {
-      for (const event of parseLines(text.slice(start, end))) times.push(queuedAtMs(event));
-    }
-    start = end + 1;
+/** The queued time of each event on the line `[start, end)` of `text`, the latin1 reading of `bytes` (none, or one). */
+function lineQueuedTimes(text: string, bytes: Buffer, start: number, end: number): (number | undefined)[] {
+  const timeStart = start + QUEUED_AT_PREFIX.length;
+  const timeEnd = timeStart + ISO_TIME_LENGTH;
+  if (timeEnd < end && text.startsWith(QUEUED_AT_PREFIX, start) && text.charCodeAt(timeEnd) === QUOTE) {
+    const at = Date.parse(text.slice(timeStart, timeEnd));
+    return [Number.isFinite(at) ? at : undefined];
   }
-  return times;
+  return parseLines(bytes.toString('utf8', start, end)).map(queuedAtMs);
+}
+
+// The newest `count` events' queued times, oldest first, read from the end of the file: a run's cost does not grow
+// with the spool (one that an outage filled to 1,000 events is read only as far back as its newest events).
+function newestQueuedTimes(path: string, count: number): (number | undefined)[] {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return [];
+  }
+  try {
+    const size = fstatSync(fd).size;
+    for (let want = TAIL_BYTES; ; want *= 4) {
+      const from = Math.max(0, size - want);
+      const bytes = readRange(fd, from, size);
+      // latin1: one character per byte, so that a place in the text is the same place in the bytes.
+      const text = bytes.toString('latin1');
+      // A piece that does not start the file starts within a line: that line is read whole with the next piece.
+      const floor = from === 0 ? 0 : text.indexOf('\n') + 1;
+      if (floor === 0 && from > 0) continue;
+      const newestFirst: (number | undefined)[] = [];
+      for (let end = text.length; end > floor && newestFirst.length < count; ) {
+        const newline = text.lastIndexOf('\n', end - 1);
+        if (end > newline + 1) newestFirst.push(...lineQueuedTimes(text, bytes, newline + 1, end));
+        end = newline;
+      }
+      if (newestFirst.length >= count || from === 0) return newestFirst.reverse();
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function readText(path: string): string {
@@ -178,16 +206,20 @@ function withoutDelivered(
 
 const CARRIED = /^\{"carried":(\d+)\}$/;
 
-function readAll(fd: number): Buffer {
-  const size = fstatSync(fd).size;
-  const buffer = Buffer.alloc(size);
+/** The bytes of the open file `fd` from `from` to `to` (fewer if it ends before). */
+function readRange(fd: number, from: number, to: number): Buffer {
+  const buffer = Buffer.alloc(to - from);
   let read = 0;
-  while (read < size) {
-    const n = readSync(fd, buffer, read, size - read, read);
+  while (read < buffer.length) {
+    const n = readSync(fd, buffer, read, buffer.length - read, from + read);
     if (n === 0) break;
     read += n;
   }
   return buffer.subarray(0, read);
+}
+
+function readAll(fd: number): Buffer {
+  return readRange(fd, 0, fstatSync(fd).size);
 }
 
 function openCreating(path: string): number {
@@ -397,11 +429,12 @@ export interface Spool {
   append(events: readonly OutgoingEvent[]): void;
   read(): SpooledEvent[];
   /**
-   * When each event in the spool was queued (undefined: unknown), for the sender throttle, read without parsing
-   * whole lines. Unlike `read()`, it does not leave out events a delivered ledger lists, nor a torn last line that
-   * begins like an event: with them a sender can only start a little early, never late.
+   * When each of the newest `newest` events (all when omitted) was queued, oldest first (undefined: unknown), for the
+   * sender throttle, read from the end of the file without parsing whole lines. Unlike `read()`, it does not leave
+   * out events a delivered ledger lists, nor a torn last line that begins like an event: with them a sender can
+   * only start a little early, never late.
    */
-  queuedTimes(): (number | undefined)[];
+  queuedTimes(newest?: number): (number | undefined)[];
   /**
    * Removes delivered (or undeliverable) events by uuid, keeping any appended meanwhile. When the spool cannot
    * be rewritten now, the uuids go to a delivered ledger that every reader honours (never a resend); throws only
@@ -436,14 +469,14 @@ export function openSpool(path: string, limits: SpoolLimits = DEFAULT_SPOOL_LIMI
     append(added) {
       if (added.length === 0) return;
       const queuedAt = new Date(now()).toISOString();
-      // `queuedAt` first: see queuedTimesOf.
+      // `queuedAt` first: see lineQueuedTimes.
       const events: SpooledEvent[] = added.map((e: SpooledEvent) => (e.queuedAt ? e : { queuedAt, ...e }));
       const lines = events.map((e) => `${JSON.stringify(e)}\n`);
       if (appendUnlocked(path, events, lines, limits)) return;
       locked(() => appendLocked(path, events, limits));
     },
     read: () => readLines(path),
-    queuedTimes: () => queuedTimesOf(readText(path)),
+    queuedTimes: (newest = Number.POSITIVE_INFINITY) => newestQueuedTimes(path, newest),
     remove(uuids) {
       const gone = new Set(uuids);
       if (gone.size === 0) return;

@@ -144,6 +144,36 @@ describe('isSpoolSenderDue', () => {
   });
 });
 
+describe('isSpoolSenderDue on a large spool', () => {
+  const temp = useTempDir();
+
+  // It reads only the newest events: 900 that the last pass tried and kept must neither hide new ones nor count.
+  it('900 tried events and new ones: 19 wait, 20 are due; one queued a minute ago is due', () => {
+    const throttle: SenderThrottle = {
+      intervalMs: MINUTE,
+      batchEvents: DEFAULT_SENDER_BATCH_EVENTS,
+      stampFile: join(temp.path, 'sender.started'),
+    };
+    const spoolWith = (name: string, fresh: SpooledEvent[]) => {
+      const spool = openSpool(join(temp.path, `${name}.jsonl`));
+      spool.append([...queued(900, T0 - 5 * MINUTE), ...fresh]);
+      writeSenderStamp(spoolTriedFile(spool.path), T0 - 4000);
+      return spool;
+    };
+    const fresh = (n: number, at: number) => queued(n, at).map((e) => ({ ...e, uuid: `new-${e.uuid}` }));
+    writeSenderStamp(throttle.stampFile, T0 - 5000);
+    expect(isSpoolSenderDue(spoolWith('none', []), throttle, T0)).toBe(false);
+    expect(isSpoolSenderDue(spoolWith('19', fresh(19, T0 - 1000)), throttle, T0)).toBe(false);
+    expect(isSpoolSenderDue(spoolWith('20', fresh(20, T0 - 1000)), throttle, T0)).toBe(true);
+    // Queued after the pass began; a sender started since (and failed before its pass). A minute after it was
+    // queued, less than a minute after that start: due for its age alone.
+    const old = spoolWith('old', fresh(1, T0 - 3000));
+    writeSenderStamp(throttle.stampFile, T0 - 2000);
+    expect(isSpoolSenderDue(old, throttle, T0 - 3000 + MINUTE - 1)).toBe(false);
+    expect(isSpoolSenderDue(old, throttle, T0 - 3000 + MINUTE)).toBe(true);
+  });
+});
+
 describe('startDetachedSender with a throttle', () => {
   const temp = useTempDir();
 
