@@ -93,8 +93,9 @@ const WHAT_WOULD_CLOSE_IT =
   'crossed), the local log takes its lock only to rotate, lock and temp files are removed with unlink, the sender ' +
   'runs at a lower priority and is started at most once a minute unless 20 events no sender tried yet wait or one ' +
   'of them has waited a minute (SPEC §7; events kept after a failed attempt wait for the next minute), a run that ' +
-  'starts none decides so before it loads the launcher or builds its configuration, the entry is resolved only ' +
-  'when one starts, and within a run a consent file is read again only when its stat changed. ' +
+  'starts none decides so before it loads the launcher or builds its configuration (reading only the newest 20 ' +
+  "events, from the spool's end, so that a spool an outage filled is not decoded whole), the entry is " +
+  'resolved only when one starts, and within a run a consent file is read again only when its stat changed. ' +
   "Tracked events go through a one-shot recorder (the core's event builder, then one append and one log write: no " +
   "queue, timers or consent watcher), ids come from the kernel's random device, and neither node:crypto nor " +
   'node:child_process is loaded unless a sender starts, ci-info runs only when a variable it reads is set, and the ' +
@@ -102,7 +103,7 @@ const WHAT_WOULD_CLOSE_IT =
   'by hand (V8 compiles a regular expression on its first use and again on its second), the local log is appended ' +
   "through the same openSync/writeSync as the spool, and the build's code cache comes from an everyday run (after " +
   '`elmo init` and one `elmo status`), so the code that reads an install id, a deployment and a non-empty spool is ' +
-  'not compiled again by every run. So a typical run adds the recorder, one small append, a read of the spool and ' +
+  "not compiled again by every run. So a typical run adds the recorder, one small append, a read of the spool's end and " +
   'the local log line. What is left is spread over those pieces, each a fraction of a millisecond and most of it ' +
   "running code for the first time in a short process, Node's own included (a process's first fs.writeSync took " +
   '~0.25 ms here, its second ~0.01 ms, whatever it wrote to); removing one piece moves some of its cost to the next ' +
