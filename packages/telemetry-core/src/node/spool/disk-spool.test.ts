@@ -151,10 +151,14 @@ describe('spool', () => {
       const spool = openSpool(path);
       const all = spool.read().map(queuedAtMs);
       expect(spool.queuedTimes(), text.join('\n')).toEqual(all);
-      // The newest k, read from the end of the file.
+      // The newest k, read from the end of the file, and back to the first queued before a time.
       for (let k = 0; k <= all.length + 1; k += 1) {
         expect(spool.queuedTimes(k), `${k} of\n${text.join('\n')}`).toEqual(k === 0 ? [] : all.slice(-k));
       }
+      const since = time();
+      let first = all.length - 1;
+      while (first > 0 && !((all[first] ?? since) < since)) first -= 1;
+      expect(spool.queuedTimes(undefined, since), `since ${since}`).toEqual(all.slice(Math.max(0, first)));
     }
   });
 
@@ -174,6 +178,9 @@ describe('spool', () => {
     const all = spool.read().map(queuedAtMs);
     expect(all).toHaveLength(40);
     for (const k of [1, 2, 5, 20, 39, 40, 41]) expect(spool.queuedTimes(k), String(k)).toEqual(all.slice(-k));
+    for (const i of [0, 1, 17, 39]) {
+      expect(spool.queuedTimes(undefined, (all[i] as number) + 1), `since #${i}`).toEqual(all.slice(i));
+    }
   });
 
   it('queuedTimes() counts a line that only begins like an event, torn or not (a sender may start early, never late)', () => {

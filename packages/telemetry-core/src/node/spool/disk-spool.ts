@@ -77,23 +77,56 @@ const QUEUED_AT_PREFIX = '{"queuedAt":"';
 // `new Date().toISOString()`: YYYY-MM-DDTHH:mm:ss.sssZ.
 const ISO_TIME_LENGTH = 24;
 const QUOTE = 34;
-// The end of the spool read first; ~20 events of a CLI run fit in it (a bigger piece is read when they do not).
+// A spool up to this size is read whole (in one call, Node's quickest read of a small UTF-8 file); a bigger one,
+// piece by piece from its end. ~30 events of a CLI run fit in it.
 const TAIL_BYTES = 16 * 1024;
 
-/** The queued time of each event on the line `[start, end)` of `text`, the latin1 reading of `bytes` (none, or one). */
-function lineQueuedTimes(text: string, bytes: Buffer, start: number, end: number): (number | undefined)[] {
+/** The queued time of each event on the line `[start, end)` of `text` (none, or one). */
+function lineQueuedTimes(text: string, start: number, end: number): (number | undefined)[] {
   const timeStart = start + QUEUED_AT_PREFIX.length;
   const timeEnd = timeStart + ISO_TIME_LENGTH;
   if (timeEnd < end && text.startsWith(QUEUED_AT_PREFIX, start) && text.charCodeAt(timeEnd) === QUOTE) {
     const at = Date.parse(text.slice(timeStart, timeEnd));
     return [Number.isFinite(at) ? at : undefined];
   }
-  return parseLines(bytes.toString('utf8', start, end)).map(queuedAtMs);
+  return parseLines(text.slice(start, end)).map(queuedAtMs);
 }
 
-// The newest `count` events' queued times, oldest first, read from the end of the file: a run's cost does not grow
-// with the spool (one that an outage filled to 1,000 events is read only as far back as its newest events).
-function newestQueuedTimes(path: string, count: number): (number | undefined)[] {
+/** Which queued times the throttle asks for: the newest `count`, back to the first one queued before `since`. */
+interface NewestQuery {
+  count: number;
+  since: number | undefined;
+}
+
+/**
+ * The queued times the query asks for among the lines of `text` from `floor` on, oldest first, and whether they are
+ * all there (`complete`: `count` found, or one queued before `since`) rather than cut off by `floor`.
+ */
+function newestIn(text: string, floor: number, query: NewestQuery) {
+  const newestFirst: (number | undefined)[] = [];
+  let complete = query.count <= 0;
+  for (let end = text.length; end > floor && !complete; ) {
+    const newline = text.lastIndexOf('\n', end - 1);
+    for (const at of end > newline + 1 ? lineQueuedTimes(text, newline + 1, end) : []) {
+      newestFirst.push(at);
+      complete =
+        newestFirst.length >= query.count || (query.since !== undefined && at !== undefined && at < query.since);
+    }
+    end = newline;
+  }
+  return { times: newestFirst.reverse(), complete };
+}
+
+// The throttle's queued times, read from the end of the file: a run's cost does not grow with the spool (one that an
+// outage filled to 1,000 events is read only as far back as its newest events).
+function newestQueuedTimes(path: string, query: NewestQuery): (number | undefined)[] {
+  let size = 0;
+  try {
+    size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    // Unreadable: answered as empty, like a missing spool.
+  }
+  if (size <= TAIL_BYTES) return newestIn(readText(path), 0, query).times;
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -101,22 +134,16 @@ function newestQueuedTimes(path: string, count: number): (number | undefined)[] 
     return [];
   }
   try {
-    const size = fstatSync(fd).size;
     for (let want = TAIL_BYTES; ; want *= 4) {
       const from = Math.max(0, size - want);
-      const bytes = readRange(fd, from, size);
-      // latin1: one character per byte, so that a place in the text is the same place in the bytes.
-      const text = bytes.toString('latin1');
+      // Newlines are single bytes in UTF-8: a character cut at the piece's start only spoils the line it begins in.
+      // (UTF-8, the default: toString() without arguments skips a lookup whose first run costs a short process ~0.05 ms.)
+      const text = readRange(fd, from, size).toString();
       // A piece that does not start the file starts within a line: that line is read whole with the next piece.
       const floor = from === 0 ? 0 : text.indexOf('\n') + 1;
       if (floor === 0 && from > 0) continue;
-      const newestFirst: (number | undefined)[] = [];
-      for (let end = text.length; end > floor && newestFirst.length < count; ) {
-        const newline = text.lastIndexOf('\n', end - 1);
-        if (end > newline + 1) newestFirst.push(...lineQueuedTimes(text, bytes, newline + 1, end));
-        end = newline;
-      }
-      if (newestFirst.length >= count || from === 0) return newestFirst.reverse();
+      const { times, complete } = newestIn(text, floor, query);
+      if (complete || from === 0) return times;
     }
   } finally {
     closeSync(fd);
@@ -429,12 +456,13 @@ export interface Spool {
   append(events: readonly OutgoingEvent[]): void;
   read(): SpooledEvent[];
   /**
-   * When each of the newest `newest` events (all when omitted) was queued, oldest first (undefined: unknown), for the
-   * sender throttle, read from the end of the file without parsing whole lines. Unlike `read()`, it does not leave
-   * out events a delivered ledger lists, nor a torn last line that begins like an event: with them a sender can
-   * only start a little early, never late.
+   * When the newest events were queued, oldest first (undefined: unknown), for the sender throttle, read from the
+   * end of the file without parsing whole lines: every event, or only the newest `newest`, and only back to the
+   * first one queued before `since` (that one included, so that a spool with events never answers none). Unlike
+   * `read()`, it does not leave out events a delivered ledger lists, nor a torn last line that begins like an
+   * event: with them a sender can only start a little early, never late.
    */
-  queuedTimes(newest?: number): (number | undefined)[];
+  queuedTimes(newest?: number, since?: number): (number | undefined)[];
   /**
    * Removes delivered (or undeliverable) events by uuid, keeping any appended meanwhile. When the spool cannot
    * be rewritten now, the uuids go to a delivered ledger that every reader honours (never a resend); throws only
@@ -476,7 +504,8 @@ export function openSpool(path: string, limits: SpoolLimits = DEFAULT_SPOOL_LIMI
       locked(() => appendLocked(path, events, limits));
     },
     read: () => readLines(path),
-    queuedTimes: (newest = Number.POSITIVE_INFINITY) => newestQueuedTimes(path, newest),
+    queuedTimes: (newest = Number.POSITIVE_INFINITY, since = undefined) =>
+      newestQueuedTimes(path, { count: newest, since }),
     remove(uuids) {
       const gone = new Set(uuids);
       if (gone.size === 0) return;

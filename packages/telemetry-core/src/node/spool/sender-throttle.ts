@@ -59,17 +59,21 @@ export function isSenderDue(input: SenderDueInput): boolean {
  * Whether a sender is due for `spool` under `throttle` at `now` (`isSenderDue`, from the spool's queued times, the
  * last start and the sender's last pass). A run can ask it before it loads or builds anything that a start needs.
  *
- * Only the newest `batchEvents` events are looked at, so that a run's cost does not grow with the spool: events are
- * in the order they were queued (appends add at the end, rewrites keep the order), so those no sender tried yet are
- * the newest. Either all of the newest `batchEvents` are untried (a batch waits), or every untried one is among them.
- * (Two runs appending in the same millisecond may land the other way round; even an event misplaced further back is
- * still tried by the first run `intervalMs` after the last start.)
+ * Only the newest events are looked at, so that a run's cost does not grow with the spool: at most `batchEvents`,
+ * and back to the first one the last pass tried. Events are in the order they were queued (appends add at the end,
+ * rewrites keep the order), so those no sender tried yet are the newest: either all of the newest `batchEvents` are
+ * untried (a batch waits), or every untried one is among them. (Two runs appending in the same millisecond may land
+ * the other way round; even an event misplaced further back is still tried by the first run `intervalMs` after the
+ * last start.)
  */
 export function isSpoolSenderDue(spool: Pick<Spool, 'path' | 'queuedTimes'>, throttle: SenderThrottle, now: number) {
+  const triedAt = readSenderStamp(spoolTriedFile(spool.path));
+  // As isSenderDue reads it: a tried time in the future proves nothing.
+  const since = triedAt !== undefined && triedAt <= now ? triedAt : undefined;
   return isSenderDue({
-    queuedTimes: spool.queuedTimes(Math.max(1, throttle.batchEvents)),
+    queuedTimes: spool.queuedTimes(Math.max(1, throttle.batchEvents), since),
     lastStartAt: readSenderStamp(throttle.stampFile),
-    triedAt: readSenderStamp(spoolTriedFile(spool.path)),
+    triedAt,
     now,
     intervalMs: throttle.intervalMs,
     batchEvents: throttle.batchEvents,
