@@ -127,9 +127,14 @@ describe('a signup the endpoint never accepts is retried within bounds, then dro
     const [entry] = spooled();
     expect(entry).toMatchObject({ event: 'newsletter_signup', attempts: 1 });
     expect(Date.now() - Date.parse(entry?.queuedAt as string)).toBeLessThan(60_000);
-    expect(await explicitStatus()).toEqual({ pending: 1, dropped: 0 });
+    // A command that tracks nothing is a run like any other: it shows the signup waiting, then starts its sender
+    // again (SPEC §6, §7), a second attempt.
     const text = await home.run(['telemetry', 'status']);
     expect(text.stdout).toMatch(/explicit: +1 waiting, 0 dropped undelivered .*7 days or 20 attempts/);
+    await home.waitForSenders();
+    expect(spooled()).toEqual([expect.objectContaining({ uuid: entry?.uuid, attempts: 2 })]);
+    expect(await explicitStatus()).toEqual({ pending: 1, dropped: 0 });
+    await home.waitForSenders();
 
     // As if 18 more runs had tried it: the next command's sender makes the 20th and last attempt.
     writeFileSync(home.explicitSpoolFile, `${JSON.stringify({ ...entry, attempts: 19 })}\n`);
