@@ -504,7 +504,7 @@ export function openSpool(path: string, limits: SpoolLimits = DEFAULT_SPOOL_LIMI
       locked(() => appendLocked(path, events, limits));
     },
     read: () => readLines(path),
-    queuedTimes: (newest = Number.POSITIVE_INFINITY, since = undefined) =>
+    queuedTimes: (newest = Number.POSITIVE_INFINITY, since?: number) =>
       newestQueuedTimes(path, { count: newest, since }),
     remove(uuids) {
       const gone = new Set(uuids);

@@ -36,6 +36,11 @@ export interface SenderDueInput {
   batchEvents: number;
 }
 
+// A tried time in the future (the clock was set back) proves nothing: every event then counts as untried.
+function provenTriedAt(triedAt: number | undefined, now: number): number | undefined {
+  return triedAt !== undefined && triedAt <= now ? triedAt : undefined;
+}
+
 /**
  * Whether a sender is due for this spool: it holds events and (a) no sender started in the last `intervalMs` (a
  * start recorded in the future, after the clock was set back, counts as none), or (b) `batchEvents` or more events
@@ -48,8 +53,7 @@ export function isSenderDue(input: SenderDueInput): boolean {
   if (queuedTimes.length === 0) return false;
   if (intervalMs <= 0) return true;
   if (lastStartAt === undefined || lastStartAt > now || now - lastStartAt >= intervalMs) return true;
-  // A tried time in the future (clock set back) proves nothing: every event counts as untried.
-  const tried = triedAt !== undefined && triedAt <= now ? triedAt : undefined;
+  const tried = provenTriedAt(triedAt, now);
   const untried = queuedTimes.filter((at) => at === undefined || tried === undefined || at >= tried);
   if (untried.length >= input.batchEvents) return true;
   return untried.some((at) => at === undefined || now - at >= intervalMs);
@@ -68,10 +72,8 @@ export function isSenderDue(input: SenderDueInput): boolean {
  */
 export function isSpoolSenderDue(spool: Pick<Spool, 'path' | 'queuedTimes'>, throttle: SenderThrottle, now: number) {
   const triedAt = readSenderStamp(spoolTriedFile(spool.path));
-  // As isSenderDue reads it: a tried time in the future proves nothing.
-  const since = triedAt !== undefined && triedAt <= now ? triedAt : undefined;
   return isSenderDue({
-    queuedTimes: spool.queuedTimes(Math.max(1, throttle.batchEvents), since),
+    queuedTimes: spool.queuedTimes(Math.max(1, throttle.batchEvents), provenTriedAt(triedAt, now)),
     lastStartAt: readSenderStamp(throttle.stampFile),
     triedAt,
     now,
