@@ -7,10 +7,10 @@
 // odd ones), each ratio is a round's ingest batch median ÷ its health batch median.
 //
 // The ingest request is what posthog-js sends from the app's pages (packages/telemetry-core/src/browser: its
-// before_send keeps only the transport keys, the common properties and $pathname): POST /ingest/e/ with
-// `?ip=0&_=<ms>&ver=<posthog-js>&compression=gzip-js`, a gzip body of a JSON array of `$pageview` events as
-// `Content-Type: text/plain`, with the headers a same-origin browser fetch carries (Origin, Sec-Fetch-*). Built
-// here, not imported from the suites. Both sides send the same browser-like headers.
+// before_send keeps only the transport keys, the common properties and $pathname; compression is off): POST
+// /ingest/e/ with a JSON array of `$pageview` events as `Content-Type: application/json`, with the headers a
+// same-origin browser fetch carries (Origin, Sec-Fetch-*). Built here, not imported from the suites. Both sides
+// send the same browser-like headers.
 //
 // A MISS is explained with a CPU profile: a second server runs under `--cpu-prof` (NODE_OPTIONS, nothing else
 // added), takes PROFILED requests of each kind, and the explanation gives the inclusive time per request of the
@@ -19,7 +19,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import {
   createDeployment,
   createTempDir,
@@ -47,7 +46,7 @@ const USER_AGENT =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 const PROFILED = 300;
 
-/** A posthog-js `/e/` body: the events as they leave before_send (filterBrowserEvent), gzip as `gzip-js`. */
+/** A posthog-js `/e/` body: the events as they leave before_send (filterBrowserEvent), as JSON. */
 function pageViewBody(deploymentId, n) {
   const events = Array.from({ length: PAGE_VIEWS_PER_BATCH }, (_, i) => ({
     uuid: randomUUID(),
@@ -66,7 +65,7 @@ function pageViewBody(deploymentId, n) {
     },
     timestamp: new Date().toISOString(),
   }));
-  return gzipSync(JSON.stringify(events));
+  return Buffer.from(JSON.stringify(events));
 }
 
 function send(agent, base, method, path, headers, body) {
@@ -101,9 +100,8 @@ function client(server, deploymentId) {
   let sent = 0;
   const ingest = async () => {
     const body = pageViewBody(deploymentId, sent);
-    const query = `?ip=0&_=${Date.now()}&ver=${POSTHOG_JS_VERSION}&compression=gzip-js`;
-    const headers = { ...browser, 'content-type': 'text/plain', 'content-length': body.length };
-    const answer = await send(agent, server.url, 'POST', `/ingest/e/${query}`, headers, body);
+    const headers = { ...browser, 'content-type': 'application/json', 'content-length': body.length };
+    const answer = await send(agent, server.url, 'POST', '/ingest/e/', headers, body);
     if (answer.status !== 200) throw new Error(`POST /ingest/e/: ${answer.status} ${answer.text}`);
     sent += PAGE_VIEWS_PER_BATCH;
     return answer.ms;
@@ -177,7 +175,7 @@ async function startProfiledServer(deployment, profileDir) {
 const BUCKETS = [
   ['garbage collection', (name) => name === '(garbage collector)'],
   ['idle', (name) => name === '(idle)' || name === '(program)'],
-  ['zlib (gunzip of the body, gzip to the sink)', (_name, url) => url.includes('zlib')],
+  ['zlib (gzip to the sink)', (_name, url) => url.includes('zlib')],
   ['undici (Request/Response objects, fetch to the sink)', (_name, url) => url.includes('undici')],
   ['posthog-node (the sender)', (_name, url) => url.includes('posthog')],
   ['app and telemetry code (.next/server chunks)', (_name, url) => url.includes('/.next/server/')],
@@ -258,7 +256,7 @@ async function explain(sink, gapMs) {
       .sort((a, b) => b.ingest - b.health - (a.ingest - a.health))
       .filter((row) => row.ingest + row.health >= 0.005)
       .map((row) => `${row.label} ${us(row.ingest)} against ${us(row.health)}`);
-    const ingestOnly = ['posthog-node (the sender)', 'zlib (gunzip of the body, gzip to the sink)'].reduce(
+    const ingestOnly = ['posthog-node (the sender)', 'zlib (gzip to the sink)'].reduce(
       (sum, label) => sum + per.ingest[label] - per.health[label],
       0,
     );
@@ -330,7 +328,7 @@ export async function ingestLatency() {
       name: '`/ingest` page-view batch latency ÷ a plain `/api/health` round trip',
       budget: `≤ ${BUDGET}`,
       detail:
-        `POST /ingest/e/ (posthog-js's body: ${PAGE_VIEWS_PER_BATCH} $pageview events, gzip-js, text/plain, ` +
+        `POST /ingest/e/ (posthog-js's body: ${PAGE_VIEWS_PER_BATCH} $pageview events, JSON, application/json, ` +
         `same-origin browser headers) ${describe(ingest)} against GET /api/health ${describe(health)}: medians ` +
         `(min – max) of batch medians over ${ROUNDS} rounds of ${REQUESTS} requests per side (one keep-alive ` +
         `connection, the side going first alternating), after ${WARMUP_ROUNDS} warm-up rounds; one built \`next ` +

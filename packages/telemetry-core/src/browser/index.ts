@@ -64,6 +64,10 @@ export async function initBrowserTelemetry(options: BrowserTelemetryOptions): Pr
     disable_conversations: true,
     disable_web_experiments: true,
     disable_external_dependency_loading: true,
+    // posthog-js gzips a timed flush with the browser's asynchronous CompressionStream, after it has taken the
+    // events out of its queue: a page left during that moment sends nothing as it unloads, and the batch is lost.
+    // Uncompressed, the flush is sent at once; page views are a few hundred bytes, so gzip saved almost nothing.
+    disable_compression: true,
     advanced_disable_flags: true,
     capture_heatmaps: false,
     capture_dead_clicks: false,

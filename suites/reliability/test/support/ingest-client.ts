@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 
-// What posthog-js sends to `/ingest/e/`: a gzip body as text/plain with `compression=gzip-js`, events carrying
-// `token` and `distinct_id` in their properties. Used for the fault modes, where driving Chromium per mode
+// What posthog-js sends to `/ingest/e/` with compression on (its default; the app's own pages turn it off and
+// send JSON, which /ingest reads the same way): a gzip body as text/plain with `compression=gzip-js`, events
+// carrying `token` and `distinct_id` in their properties. Used for the fault modes, where driving Chromium per mode
 // would cost minutes; the healthy cell drives the real posthog-js once.
 
 /** One browser-style event as posthog-js puts it on the wire. */
