@@ -287,6 +287,9 @@ describe.each(['pglite', 'postgres'] as const)('a whole session on %s', (mode) =
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Telemetry' }).waitFor();
+    // This page load's posthog-js is lazy-loaded: a page left before it is ready reports no view (by design), and
+    // this is the only visit to the settings page.
+    await page.locator('html[data-analytics="on"]').waitFor();
     expect(await page.locator('#telemetry').count()).toBe(1);
     expect(await page.getByText(mode === 'pglite' ? 'Embedded PGlite' : 'PostgreSQL at').isVisible()).toBe(true);
     await shot('settings');
