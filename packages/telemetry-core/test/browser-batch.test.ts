@@ -7,8 +7,6 @@ import { type BrowserBatchInput, decodeBrowserBatch } from '../src/node/browser-
 import { type CapturedRequest, type PageSetup, startPostHogJsPage } from './support/posthog-js-page.js';
 
 const POSTHOG_JS_VERSION = (createRequire(import.meta.url)('posthog-js/package.json') as { version: string }).version;
-// posthog-js's default flush interval for batched events.
-const FLUSH_INTERVAL_MS = 3000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function input(body: string | Uint8Array, headers: Partial<Omit<BrowserBatchInput, 'body'>> = {}): BrowserBatchInput {
@@ -147,14 +145,16 @@ describe('decodeBrowserBatch, hand-built bodies', () => {
   });
 });
 
-// The bodies posthog-js 1.449 really sends: the core's own initialiser runs in Debian's Chromium against a
-// loopback page whose `/ingest` records every raw byte, header and query.
-/** Runs in the page before its scripts: a CompressionStream whose output never ends. */
-function hangNativeGzip() {
+/** What the page logs when posthog-js starts the browser's gzip. */
+const GZIP_STARTED = 'native gzip started';
+
+/** Runs in the page before its scripts: a CompressionStream whose output never ends, logging when it starts. */
+function hangNativeGzip(startedMessage: string) {
   globalThis.CompressionStream = class {
     readonly readable: ReadableStream<Uint8Array>;
     readonly writable: WritableStream<BufferSource>;
     constructor() {
+      console.log(startedMessage);
       const never = new TransformStream<BufferSource, Uint8Array>({
         transform() {},
         flush: () => new Promise(() => {}),
@@ -164,6 +164,9 @@ function hangNativeGzip() {
     }
   } as unknown as typeof CompressionStream;
 }
+
+// The bodies posthog-js 1.449 really sends: the core's own initialiser runs in Debian's Chromium against a
+// loopback page whose `/ingest` records every raw byte, header and query.
 
 describe('decodeBrowserBatch, bodies real posthog-js sends from Chromium', () => {
   let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -191,13 +194,20 @@ describe('decodeBrowserBatch, bodies real posthog-js sends from Chromium', () =>
     const tab = await browser.context.newPage();
     try {
       // The browser's own gzip never finishes: a flush that uses it is still under way when the page unloads.
-      if (leave === 'leave-while-gzip-hangs') await tab.addInitScript(hangNativeGzip);
+      let gzipStarted = false;
+      if (leave === 'leave-while-gzip-hangs') {
+        tab.on('console', (message) => {
+          if (message.text() === GZIP_STARTED) gzipStarted = true;
+        });
+        await tab.addInitScript(hangNativeGzip, GZIP_STARTED);
+      }
       await tab.goto(server.url);
       await tab.locator('html[data-analytics="on"]').waitFor();
       // posthog-js batches for 3 s; leaving the page earlier makes it send what it holds as the page unloads.
       if (leave === 'leave-at-once') await tab.goto('about:blank');
       if (leave === 'leave-while-gzip-hangs') {
-        await new Promise((resolve) => setTimeout(resolve, FLUSH_INTERVAL_MS + 1000));
+        // posthog-js flushes 3 s after the first event: either it is gzipping, or it sent without gzip.
+        await waitUntil(() => gzipStarted || server.requests.length > 0, 'the timed flush', 10_000);
         await tab.goto('about:blank');
       }
       await waitUntil(() => countEvents(server.requests) >= templates.length, 'the page views', waitMs);
