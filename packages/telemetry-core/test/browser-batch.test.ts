@@ -167,7 +167,6 @@ function hangNativeGzip(startedMessage: string) {
 
 // The bodies posthog-js 1.449 really sends: the core's own initialiser runs in Debian's Chromium against a
 // loopback page whose `/ingest` records every raw byte, header and query.
-
 describe('decodeBrowserBatch, bodies real posthog-js sends from Chromium', () => {
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   beforeAll(async () => {
